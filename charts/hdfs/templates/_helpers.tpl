@@ -1,0 +1,185 @@
+{{/*
+Names and addresses of the HDFS chart, computed once here and used by every
+template (and by the umbrella chart through the same helpers).
+*/}}
+
+{{- define "hdfs.fullname" -}}{{ include "common.names.fullname" . }}{{- end -}}
+
+{{/* Logical nameservice id (dfs.nameservices). */}}
+{{- define "hdfs.nameservice" -}}
+{{- default (include "hdfs.fullname" .) .Values.ha.nameservice -}}
+{{- end -}}
+
+{{/* Name of the client configuration ConfigMap (core-site.xml, hdfs-site.xml): stable, printed in NOTES. */}}
+{{- define "hdfs.configMapName" -}}{{ printf "%s-config" (include "hdfs.fullname" .) }}{{- end -}}
+{{- define "hdfs.scriptsConfigMapName" -}}{{ printf "%s-scripts" (include "hdfs.fullname" .) }}{{- end -}}
+
+{{- define "hdfs.namenode.fullname" -}}{{ include "common.names.component" (dict "component" "namenode" "context" .) }}{{- end -}}
+{{- define "hdfs.namenode.headless" -}}{{ printf "%s-headless" (include "hdfs.namenode.fullname" .) }}{{- end -}}
+{{- define "hdfs.journalnode.fullname" -}}{{ include "common.names.component" (dict "component" "journalnode" "context" .) }}{{- end -}}
+{{- define "hdfs.journalnode.headless" -}}{{ printf "%s-headless" (include "hdfs.journalnode.fullname" .) }}{{- end -}}
+{{- define "hdfs.datanode.fullname" -}}{{ include "common.names.component" (dict "component" "datanode" "context" .) }}{{- end -}}
+{{- define "hdfs.datanode.headless" -}}{{ printf "%s-headless" (include "hdfs.datanode.fullname" .) }}{{- end -}}
+{{- define "hdfs.zookeeper.fullname" -}}{{ include "common.names.component" (dict "component" "zookeeper" "context" .) }}{{- end -}}
+{{- define "hdfs.zookeeper.headless" -}}{{ printf "%s-headless" (include "hdfs.zookeeper.fullname" .) }}{{- end -}}
+
+{{- define "hdfs.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "hdfs.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Number of NameNodes actually deployed. */}}
+{{- define "hdfs.namenode.replicas" -}}
+{{- if .Values.ha.enabled }}{{ .Values.namenode.replicaCount }}{{ else }}1{{ end -}}
+{{- end -}}
+
+{{/* Whether the bundled ZooKeeper is deployed (HA only). */}}
+{{- define "hdfs.zookeeper.bundled" -}}
+{{- if and .Values.ha.enabled .Values.zookeeper.enabled }}true{{ end -}}
+{{- end -}}
+
+{{/* NameNode ids: "nn0,nn1". Pod <namenode>-<i> carries id nn<i>. */}}
+{{- define "hdfs.namenode.ids" -}}
+{{- $ids := list -}}
+{{- range $i := until (int (include "hdfs.namenode.replicas" .)) }}{{ $ids = append $ids (printf "nn%d" $i) }}{{ end -}}
+{{- join "," $ids -}}
+{{- end -}}
+
+{{/* FQDN of NameNode pod i. Usage: include "hdfs.namenode.host" (dict "ordinal" 0 "context" $) */}}
+{{- define "hdfs.namenode.host" -}}
+{{- include "common.names.podFqdn" (dict "statefulset" (include "hdfs.namenode.fullname" .context) "service" (include "hdfs.namenode.headless" .context) "ordinal" .ordinal "context" .context) -}}
+{{- end -}}
+
+{{/* "host:rpc,host:rpc" of every NameNode. */}}
+{{- define "hdfs.namenode.rpcAddresses" -}}
+{{- include "common.names.podAddressList" (dict "statefulset" (include "hdfs.namenode.fullname" .) "service" (include "hdfs.namenode.headless" .) "replicas" (include "hdfs.namenode.replicas" .) "port" .Values.namenode.service.ports.rpc "context" .) -}}
+{{- end -}}
+
+{{/* Default file system URI: hdfs://<nameservice> with HA, hdfs://<namenode-0>:<rpc> without. */}}
+{{- define "hdfs.defaultFS" -}}
+{{- if .Values.ha.enabled -}}
+{{- printf "hdfs://%s" (include "hdfs.nameservice" .) -}}
+{{- else -}}
+{{- printf "hdfs://%s:%d" (include "hdfs.namenode.host" (dict "ordinal" 0 "context" .)) (int .Values.namenode.service.ports.rpc) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* qjournal://jn0:8485;jn1:8485;jn2:8485/<nameservice> */}}
+{{- define "hdfs.journalnode.sharedEditsDir" -}}
+{{- $list := include "common.names.podAddressList" (dict "statefulset" (include "hdfs.journalnode.fullname" .) "service" (include "hdfs.journalnode.headless" .) "replicas" .Values.journalnode.replicaCount "port" .Values.journalnode.service.ports.rpc "separator" ";" "context" .) -}}
+{{- printf "qjournal://%s/%s" $list (include "hdfs.nameservice" .) -}}
+{{- end -}}
+
+{{/* "host:http,..." of every JournalNode (for the bootstrap script). */}}
+{{- define "hdfs.journalnode.httpAddresses" -}}
+{{- include "common.names.podAddressList" (dict "statefulset" (include "hdfs.journalnode.fullname" .) "service" (include "hdfs.journalnode.headless" .) "replicas" .Values.journalnode.replicaCount "port" .Values.journalnode.service.ports.http "context" .) -}}
+{{- end -}}
+
+{{/* ZooKeeper quorum: bundled ensemble, else externalZookeeper.quorum. */}}
+{{- define "hdfs.zookeeper.quorum" -}}
+{{- if include "hdfs.zookeeper.bundled" . -}}
+{{- include "common.names.podAddressList" (dict "statefulset" (include "hdfs.zookeeper.fullname" .) "service" (include "hdfs.zookeeper.headless" .) "replicas" .Values.zookeeper.replicaCount "port" .Values.zookeeper.service.ports.client "context" .) -}}
+{{- else -}}
+{{- .Values.externalZookeeper.quorum -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Data directories of a DataNode: /hadoop/dfs/data<i> (PVCs) or the hostPath dirs mounted at the same paths. */}}
+{{- define "hdfs.datanode.dataDirs" -}}
+{{- $dirs := list -}}
+{{- $count := ternary (len .Values.datanode.hostPath.dirs) (int .Values.datanode.persistence.volumeCount) (eq .Values.datanode.kind "DaemonSet") -}}
+{{- range $i := until (int $count) }}{{ $dirs = append $dirs (printf "/hadoop/dfs/data%d" $i) }}{{ end -}}
+{{- join "," $dirs -}}
+{{- end -}}
+
+{{/* Environment every Hadoop container gets. */}}
+{{- define "hdfs.env.common" -}}
+- name: HADOOP_CONF_DIR
+  value: /etc/hadoop/conf
+- name: HADOOP_LOG_DIR
+  value: /opt/hadoop/logs
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: HDFS_NAMESERVICE
+  value: {{ include "hdfs.nameservice" . | quote }}
+- name: HDFS_DEFAULT_FS
+  value: {{ include "hdfs.defaultFS" . | quote }}
+- name: HDFS_HA_ENABLED
+  value: {{ .Values.ha.enabled | quote }}
+- name: BOOTSTRAP_TIMEOUT_SECONDS
+  value: {{ .Values.bootstrap.timeoutSeconds | quote }}
+- name: BOOTSTRAP_RETRY_SECONDS
+  value: {{ .Values.bootstrap.retrySeconds | quote }}
+{{- end -}}
+
+{{/* Volumes every Hadoop pod gets: configuration, scripts, writable /tmp and logs. */}}
+{{- define "hdfs.volumes.common" -}}
+- name: hadoop-config
+  configMap:
+    name: {{ include "hdfs.configMapName" . }}
+- name: scripts
+  configMap:
+    name: {{ include "hdfs.scriptsConfigMapName" . }}
+    defaultMode: 0555
+- name: tmp
+  emptyDir: {}
+- name: logs
+  emptyDir: {}
+{{- end -}}
+
+{{- define "hdfs.volumeMounts.common" -}}
+- name: hadoop-config
+  mountPath: /etc/hadoop/conf
+  readOnly: true
+- name: scripts
+  mountPath: /opt/hdfs-scripts
+  readOnly: true
+- name: tmp
+  mountPath: /tmp
+- name: logs
+  mountPath: /opt/hadoop/logs
+{{- end -}}
+
+{{/* Pod-level fields shared by every workload of the chart. */}}
+{{- define "hdfs.pod.common" -}}
+serviceAccountName: {{ include "hdfs.serviceAccountName" .context }}
+automountServiceAccountToken: {{ .context.Values.serviceAccount.automountServiceAccountToken }}
+{{- include "common.images.pullSecrets" .context }}
+{{- with .values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
+{{- with (include "common.securityContext" .values.podSecurityContext) }}
+securityContext:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- include "common.pod.scheduling" (dict "values" .values "component" .component "context" .context) }}
+{{- end -}}
+
+{{/* Pod template metadata: selector labels + podLabels, config checksum + podAnnotations. */}}
+{{- define "hdfs.pod.metadata" -}}
+labels:
+  {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}
+  {{- with .values.podLabels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+annotations:
+  checksum/config: {{ include (print .context.Template.BasePath "/config/configmap.yaml") .context | sha256sum }}
+  checksum/scripts: {{ include (print .context.Template.BasePath "/config/configmap-scripts.yaml") .context | sha256sum }}
+  {{- with .values.podAnnotations }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end -}}
+
+{{/* A container's securityContext from values. */}}
+{{- define "hdfs.container.securityContext" -}}
+{{- with (include "common.securityContext" .) }}
+securityContext:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- end -}}

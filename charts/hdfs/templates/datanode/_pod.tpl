@@ -1,0 +1,94 @@
+{{/*
+DataNode pod template, shared by the StatefulSet (PVC disks) and the DaemonSet
+(hostPath disks). Data directories are /hadoop/dfs/data<i> in both modes.
+*/}}
+{{- define "hdfs.datanode.podTemplate" -}}
+{{- $v := .Values.datanode -}}
+{{- $component := "datanode" -}}
+metadata:
+  {{- include "hdfs.pod.metadata" (dict "values" $v "component" $component "context" .) | nindent 2 }}
+spec:
+  {{- include "hdfs.pod.common" (dict "values" $v "component" $component "context" .) | nindent 2 }}
+  enableServiceLinks: false
+  {{- if $v.hostNetwork }}
+  hostNetwork: true
+  dnsPolicy: ClusterFirstWithHostNet
+  {{- end }}
+  initContainers:
+    - name: wait-for-namenode
+      image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      command: ["bash", "-euo", "pipefail", "/opt/hdfs-scripts/datanode-wait.sh"]
+      env:
+        {{- include "hdfs.env.common" . | nindent 8 }}
+        - name: NAMENODE_RPC_ADDRESSES
+          value: {{ include "hdfs.namenode.rpcAddresses" . | quote }}
+      resources:
+        {{- toYaml $v.wait.resources | nindent 8 }}
+      {{- include "hdfs.container.securityContext" $v.containerSecurityContext | nindent 6 }}
+      volumeMounts:
+        {{- include "hdfs.volumeMounts.common" . | nindent 8 }}
+  containers:
+    - name: datanode
+      image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      command: ["hdfs", "datanode"]
+      env:
+        {{- include "hdfs.env.common" . | nindent 8 }}
+        - name: HDFS_DATANODE_OPTS
+          value: {{ include "common.jvm.opts" $v.jvm | quote }}
+        {{- with $v.extraEnv }}
+        {{- include "common.tplvalues.render" (dict "value" . "context" $) | nindent 8 }}
+        {{- end }}
+      ports:
+        - name: data
+          containerPort: {{ $v.ports.data }}
+        - name: http
+          containerPort: {{ $v.ports.http }}
+        - name: ipc
+          containerPort: {{ $v.ports.ipc }}
+      {{- if $v.livenessProbe.enabled }}
+      livenessProbe:
+        httpGet:
+          path: /jmx?qry=java.lang:type=Runtime
+          port: http
+        {{- include "common.probe.timings" $v.livenessProbe | nindent 8 }}
+      {{- end }}
+      {{- if $v.readinessProbe.enabled }}
+      # Ready when the block transfer port accepts connections.
+      readinessProbe:
+        tcpSocket:
+          port: data
+        {{- include "common.probe.timings" $v.readinessProbe | nindent 8 }}
+      {{- end }}
+      resources:
+        {{- toYaml $v.resources | nindent 8 }}
+      {{- include "hdfs.container.securityContext" $v.containerSecurityContext | nindent 6 }}
+      volumeMounts:
+        {{- include "hdfs.volumeMounts.common" . | nindent 8 }}
+        {{- range $i, $dir := splitList "," (include "hdfs.datanode.dataDirs" .) }}
+        - name: data{{ $i }}
+          mountPath: {{ $dir }}
+        {{- end }}
+        {{- with $v.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+  volumes:
+    {{- include "hdfs.volumes.common" . | nindent 4 }}
+    {{- if eq $v.kind "DaemonSet" }}
+    {{- range $i, $dir := $v.hostPath.dirs }}
+    - name: data{{ $i }}
+      hostPath:
+        path: {{ $dir }}
+        type: {{ $v.hostPath.type }}
+    {{- end }}
+    {{- else if not $v.persistence.enabled }}
+    {{- range $i := until (int $v.persistence.volumeCount) }}
+    - name: data{{ $i }}
+      emptyDir: {}
+    {{- end }}
+    {{- end }}
+    {{- with $v.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+{{- end -}}
