@@ -5,7 +5,7 @@
 # connection. Gives up after BOOTSTRAP_TIMEOUT_SECONDS (the pod then restarts the init
 # container and waits again).
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 main() {

@@ -3,10 +3,11 @@
 # mode, a check that exactly one NameNode is active.
 #
 # The file goes to hdfs://$HDFS_NAMESERVICE/tmp/... in HA mode (the logical nameservice, so the
-# client failover proxy is exercised); without HA to /tmp/... on fs.defaultFS. The file is
-# removed on every exit path.
+# client failover proxy is exercised); without HA to $HDFS_DEFAULT_FS/tmp/... (or /tmp/... on
+# the configured fs.defaultFS when HDFS_DEFAULT_FS is unset). The file is removed on every
+# exit path.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 WORK_DIR=""
@@ -38,7 +39,8 @@ main() {
   if [[ $HDFS_HA_ENABLED == true ]]; then
     fs_root=hdfs://$HDFS_NAMESERVICE
   else
-    fs_root=""
+    fs_root=${HDFS_DEFAULT_FS:-}
+    fs_root=${fs_root%/}
   fi
   stamp=$(date +%s)
   base=helm-test-$POD_NAME-$stamp

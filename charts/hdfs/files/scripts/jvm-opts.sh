@@ -15,7 +15,7 @@
 # /sys/fs/cgroup/memory.max, then /sys/fs/cgroup/memory/memory.limit_in_bytes).
 # Diagnostics go to stderr.
 
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 jvm_opts_main() {

@@ -34,7 +34,7 @@
 # Format always runs with -nonInteractive and never with -force: Hadoop then refuses to format
 # if the local directory or the JournalNodes already hold data, a second safety net.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 CLAIM_PARENT=/hdfs-bootstrap

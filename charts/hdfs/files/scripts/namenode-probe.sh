@@ -5,7 +5,7 @@
 # reports State "active" or "standby". A NameNode still loading its image or replaying edits
 # reports "initializing" (or does not answer) and is not ready.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 main() {

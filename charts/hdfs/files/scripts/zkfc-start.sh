@@ -7,7 +7,7 @@
 # peer NameNode's ZKFC creating the same znode) is retried until BOOTSTRAP_TIMEOUT_SECONDS.
 # Then the script execs the long-running `hdfs zkfc` so it is the container's main process.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 main() {

@@ -4,7 +4,7 @@
 #   ready (readiness): sends "srvr", ready iff it reports "Mode: leader|follower|standalone"
 # The chart whitelists ruok, srvr and mntr (4lw.commands.whitelist).
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 main() {

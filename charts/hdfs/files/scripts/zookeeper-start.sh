@@ -8,7 +8,7 @@
 #    (MiB; zkEnv.sh turns it into -Xmx). Without a memory limit ZooKeeper's default is kept.
 # 3. exec zkServer.sh start-foreground (config comes from the mounted /conf/zoo.cfg).
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 main() {

@@ -1,0 +1,137 @@
+"""The hdfs chart's semantic rules (tools/suite/rules/hdfs.py) on its real values.yaml."""
+import copy
+
+import pytest
+import yaml
+
+from _tools_path import ROOT
+from suite import rules
+from suite.merge import merge_values
+
+VALUES = ROOT / "charts" / "hdfs" / "values.yaml"
+pytestmark = pytest.mark.skipif(not VALUES.is_file(), reason="charts/hdfs/values.yaml not written yet")
+
+
+@pytest.fixture(scope="module")
+def defaults():
+    return yaml.safe_load(VALUES.read_text())
+
+
+def problems(defaults, *overrides):
+    merged = merge_values(copy.deepcopy(defaults), *overrides)
+    return {p.path: p for p in rules.check("hdfs", merged, "x.yaml")}
+
+
+def test_registry():
+    assert rules.rules_for("hdfs") is not None
+    assert rules.rules_for("no-such-chart") is None
+    assert rules.check("no-such-chart", {"anything": 1}) == []
+
+
+def test_defaults_are_clean(defaults):
+    assert problems(defaults) == {}
+
+
+def test_even_zookeeper(defaults):
+    p = problems(defaults, {"ha": {"enabled": True}, "zookeeper": {"enabled": True, "replicaCount": 4}})
+    assert p["zookeeper.replicaCount"].message == "must be odd so the ensemble keeps a majority (got 4)"
+    assert p["zookeeper.replicaCount"].allowed == "1, 3, 5, ..."
+    assert "zookeeper.replicaCount" not in problems(
+        defaults, {"ha": {"enabled": True}, "zookeeper": {"enabled": False, "replicaCount": 4},
+                   "externalZookeeper": {"quorum": "zk:2181"}})
+
+
+def test_even_journalnodes(defaults):
+    p = problems(defaults, {"ha": {"enabled": True}, "journalnode": {"replicaCount": 2}})
+    assert p["journalnode.replicaCount"].message == \
+        "must be odd so the quorum journal keeps a majority (got 2)"
+    assert p["journalnode.replicaCount"].allowed == "3, 5, 7, ..."
+
+
+@pytest.mark.parametrize("ha, count, message, allowed", [
+    (True, 1, "HA needs at least 2 NameNodes (got 1)", "2..5"),
+    (True, 6, "HA supports at most 5 NameNodes (got 6)", "2..5"),
+    (False, 2, "must be 1 when ha.enabled is false (got 2)", "1"),
+])
+def test_namenode_count(defaults, ha, count, message, allowed):
+    p = problems(defaults, {"ha": {"enabled": ha}, "namenode": {"replicaCount": count}})
+    assert (p["namenode.replicaCount"].message, p["namenode.replicaCount"].allowed) == (message, allowed)
+
+
+def test_namenode_count_ok(defaults):
+    assert problems(defaults, {"ha": {"enabled": True}, "namenode": {"replicaCount": 3}}) == {}
+    assert "namenode.replicaCount" not in problems(
+        defaults, {"ha": {"enabled": False}, "namenode": {"replicaCount": 1}})
+
+
+def test_external_zookeeper_quorum(defaults):
+    base = {"ha": {"enabled": True}, "zookeeper": {"enabled": False}}
+    p = problems(defaults, base, {"externalZookeeper": {"quorum": ""}})
+    assert p["externalZookeeper.quorum"].message == "is required when zookeeper.enabled is false"
+    assert p["externalZookeeper.quorum"].allowed == "host:port[,host:port...]"
+    p = problems(defaults, base, {"externalZookeeper": {"quorum": "zk-0:2181,zk-1"}})
+    assert p["externalZookeeper.quorum"].message == "entry 'zk-1' is not host:port"
+    assert problems(defaults, base, {"externalZookeeper": {"quorum": "zk-0:2181, zk-1.zk:2181"}}) == {}
+
+
+def test_replication_exceeds_datanodes(defaults):
+    p = problems(defaults, {"datanode": {"kind": "StatefulSet", "replicaCount": 2},
+                            "config": {"replication": 3}})
+    assert p["config.replication"].message == ("dfs.replication 3 exceeds datanode.replicaCount 2, "
+                                               "so every block would stay under-replicated")
+    assert p["config.replication"].allowed == "1..2"
+    assert problems(defaults, {"datanode": {"kind": "DaemonSet", "replicaCount": 1},
+                               "config": {"replication": 3}}) == {}
+
+
+@pytest.mark.parametrize("component", ["namenode", "namenode.zkfc", "journalnode", "datanode", "zookeeper"])
+def test_jvm_memory_limit_required(defaults, component):
+    override = {}
+    cur = override
+    for part in component.split("."):
+        cur = cur.setdefault(part, {})
+    cur["resources"] = {"limits": {"memory": None}}
+    p = problems(defaults, override)
+    path = f"{component}.resources.limits.memory"
+    assert p[path].message == "is required: the JVM heap is sized from the container memory limit"
+    assert p[path].allowed == "a quantity such as 2Gi"
+
+
+def test_zookeeper_memory_not_required_when_external(defaults):
+    p = problems(defaults, {"zookeeper": {"enabled": False, "resources": {"limits": {"memory": None}}},
+                            "externalZookeeper": {"quorum": "zk:2181"}})
+    assert "zookeeper.resources.limits.memory" not in p
+
+
+def test_bad_quantities(defaults):
+    p = problems(defaults, {"datanode": {"resources": {"requests": {"cpu": "-1"}},
+                                         "persistence": {"size": "0Gi"}},
+                            "namenode": {"persistence": {"size": "ten gigs"}}})
+    assert p["datanode.resources.requests.cpu"].message == "'-1' is not a valid positive quantity"
+    assert p["datanode.persistence.size"].message == "'0Gi' is not a valid positive quantity"
+    assert p["namenode.persistence.size"].message == "'ten gigs' is not a valid positive quantity"
+
+
+def test_wrong_types_do_not_crash_rules(defaults):
+    # the schema reports types; the rules must simply not fail on them
+    problems(defaults, {"namenode": {"replicaCount": "two", "resources": "big"},
+                        "zookeeper": {"replicaCount": None}, "config": {"replication": [3]}})
+
+
+def test_lint_cli_dedupes_schema_and_rule_problems(tmp_path):
+    import subprocess
+    import sys
+    import json
+
+    if not (ROOT / "charts" / "hdfs" / "values.schema.json").is_file():
+        pytest.skip("charts/hdfs/values.schema.json not written yet")
+    f = tmp_path / "v.yaml"
+    f.write_text("datanode:\n  persistence:\n    size: 10GB\njournalnode:\n  replicaCount: 4\n")
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "lint_values.py"), "--chart",
+                        str(ROOT / "charts" / "hdfs"), str(f), "--format", "json"],
+                       capture_output=True, text=True, timeout=60)
+    doc = json.loads(r.stdout)
+    paths = [p["path"] for p in doc["problems"]]
+    assert r.returncode == 1
+    assert paths.count("datanode.persistence.size") == 1
+    assert "journalnode.replicaCount" in paths

@@ -1,0 +1,693 @@
+"""Scenario tests for the HDFS chart's bash scripts (charts/hdfs/files/scripts).
+
+The real scripts run under `bash -euo pipefail`, exactly as the chart runs them, with fake
+`hdfs`, `hadoop`, `java` and `zkServer.sh` executables first on PATH (tests/unit/fakes/
+fake_hadoop.py). The fakes record every invocation, so each test asserts precisely which
+Hadoop commands ran (format or not, bootstrapStandby or not, never -force). JournalNode and
+NameNode JMX are real HTTP servers on 127.0.0.1; "unreachable" is a closed port.
+"""
+
+import http.server
+import json
+import os
+import shlex
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPTS = REPO / "charts" / "hdfs" / "files" / "scripts"
+FAKE = Path(__file__).resolve().parent / "fakes" / "fake_hadoop.py"
+FAKE_PROGRAMS = ("hdfs", "hadoop", "java", "zkServer.sh")
+
+FORMAT = ["namenode", "-format", "-nonInteractive"]
+BOOTSTRAP_STANDBY = ["namenode", "-bootstrapStandby", "-nonInteractive"]
+ZK_QUORUM = "zk-0.zk:2181,zk-1.zk:2181,zk-2.zk:2181"
+CLAIM = "/hdfs-bootstrap/hdfs"
+
+
+# --------------------------------------------------------------------------------------
+# Running scripts against fakes
+# --------------------------------------------------------------------------------------
+class Result:
+    def __init__(self, proc, calls):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.calls = calls
+
+    def hdfs(self, prefix=()):
+        """argv of every recorded `hdfs` call (optionally only those starting with prefix)."""
+        found = [c["argv"] for c in self.calls if c["prog"] == "hdfs"]
+        return [a for a in found if a[: len(prefix)] == list(prefix)]
+
+    def namenode_calls(self):
+        calls = self.hdfs(["namenode"])
+        for argv in calls:
+            assert "-force" not in argv, f"format/bootstrap must never use -force: {argv}"
+        return calls
+
+    def haadmin_state_queries(self, nn_id):
+        return [a for a in self.hdfs(["haadmin"]) if a[-2:] == ["-getServiceState", nn_id]]
+
+    def zk_commands(self):
+        return [c["argv"][5:] for c in self.calls if c["prog"] == "java"]
+
+    def __repr__(self):
+        return f"rc={self.rc}\n--- stderr ---\n{self.stderr}\n--- calls ---\n{self.calls}"
+
+
+class Sandbox:
+    """A temp dir with fake Hadoop programs on PATH, a scenario file and an invocation log."""
+
+    def __init__(self, root):
+        self.root = root
+        self.bin = root / "bin"
+        self.bin.mkdir()
+        for prog in FAKE_PROGRAMS:
+            wrapper = self.bin / prog
+            wrapper.write_text(
+                f'#!/bin/sh\nexec {shlex.quote(sys.executable)} {shlex.quote(str(FAKE))} '
+                f'{prog} "$@"\n')
+            wrapper.chmod(0o755)
+        self.state = root / "state"
+        self.state.mkdir()
+        self.scenario_file = self.state / "scenario.json"
+        self.log = root / "calls.jsonl"
+        self.scenario = {}
+
+    def znodes(self):
+        path = self.state / "znodes.json"
+        return json.loads(path.read_text()) if path.exists() else self.scenario.get("znodes", {})
+
+    def run(self, script, *args, env=None, timeout=30):
+        self.scenario_file.write_text(json.dumps(self.scenario))
+        self.log.write_text("")
+        full_env = {
+            "PATH": f"{self.bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+            "HOME": str(self.root),
+            "LANG": "C.UTF-8",
+            "HADOOP_CONF_DIR": str(self.root / "conf"),
+            "FAKE_SCENARIO": str(self.scenario_file),
+            "FAKE_LOG": str(self.log),
+        }
+        full_env.update(env or {})
+        proc = subprocess.run(
+            ["bash", "-euo", "pipefail", str(SCRIPTS / script), *args],
+            env=full_env, capture_output=True, text=True, timeout=timeout)
+        calls = [json.loads(line) for line in self.log.read_text().splitlines() if line]
+        return Result(proc, calls)
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    return Sandbox(tmp_path)
+
+
+# --------------------------------------------------------------------------------------
+# Tiny servers on 127.0.0.1
+# --------------------------------------------------------------------------------------
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server API)
+        status, body = self.server.respond(self.path)
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+class HttpServer:
+    """HTTP server in a thread; `respond(path) -> (status, body)` decides the answer."""
+
+    def __init__(self, respond):
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.respond = respond
+        self.requests = []
+        self.port = self.httpd.server_address[1]
+        self.address = f"127.0.0.1:{self.port}"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def jmx(bean):
+    """Hadoop-style JMX JSON (`"key" : value` spacing) for one bean."""
+    return json.dumps({"beans": [bean]}, indent=2, separators=(",", " : "))
+
+
+def journalnode_jmx(journals):
+    """JournalNodeInfo bean; `journals` maps journal id -> "true"/"false" (Formatted)."""
+    status = {jid: {"Formatted": formatted} for jid, formatted in journals.items()}
+    return jmx({
+        "name": "Hadoop:service=JournalNode,name=JournalNodeInfo",
+        "modelerType": "org.apache.hadoop.hdfs.qjournal.server.JournalNode",
+        "JournalsStatus": json.dumps(status, separators=(",", ":")),
+        "ClusterIds": ["CID-5d0b6b7e"] if journals else [],
+        "Version": "3.3.6, r1be78238728da9266a4f88195058f08fd012bf9c",
+        "RpcPortNumber": 8485,
+        "HttpServerURI": "http://0.0.0.0:8480",
+    })
+
+
+def closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def http_servers():
+    servers = []
+
+    def start(respond):
+        server = HttpServer(respond)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def journalnodes(http_servers):
+    """journalnodes(spec, ...) -> list of host:port. spec: dict of journals, or None = down."""
+
+    def start(*specs):
+        addresses = []
+        for spec in specs:
+            if spec is None:
+                addresses.append(f"127.0.0.1:{closed_port()}")
+                continue
+            body = journalnode_jmx(spec)
+
+            def respond(path, body=body):
+                if path == "/jmx?qry=Hadoop:service=JournalNode,name=JournalNodeInfo":
+                    return 200, body
+                return 404, "{}"
+
+            addresses.append(http_servers(respond).address)
+        return addresses
+
+    return start
+
+
+# --------------------------------------------------------------------------------------
+# namenode-bootstrap.sh
+# --------------------------------------------------------------------------------------
+EMPTY = {}  # a JournalNode that answers and holds no journal
+OURS = {"hdfs": "true"}  # a JournalNode holding this nameservice's journal
+
+
+def bootstrap_env(sandbox, jn_addresses, pod="hdfs-namenode-0", ha=True, **extra):
+    env = {
+        "POD_NAME": pod,
+        "HDFS_NAMESERVICE": "hdfs",
+        "HDFS_HA_ENABLED": "true" if ha else "false",
+        "NAMENODE_NAME_DIR": str(sandbox.root / "name"),
+        "NAMENODE_IDS": "nn0,nn1",
+        "JOURNALNODE_HTTP_ADDRESSES": ",".join(jn_addresses),
+        "ZOOKEEPER_QUORUM": ZK_QUORUM,
+        "BOOTSTRAP_TIMEOUT_SECONDS": "2",
+        "BOOTSTRAP_RETRY_SECONDS": "1",
+    }
+    env.update(extra)
+    return env
+
+
+def run_bootstrap(sandbox, jn_addresses, **kwargs):
+    return sandbox.run("namenode-bootstrap.sh", env=bootstrap_env(sandbox, jn_addresses, **kwargs))
+
+
+def write_metadata(sandbox):
+    current = sandbox.root / "name" / "current"
+    current.mkdir(parents=True)
+    (current / "VERSION").write_text("namespaceID=42\n")
+
+
+@pytest.mark.parametrize("cluster_id, expected", [
+    ("", FORMAT),
+    ("CID-test-1", FORMAT + ["-clusterId", "CID-test-1"]),
+])
+def test_fresh_cluster_formats_once_with_the_claim(sandbox, journalnodes, cluster_id, expected):
+    jns = journalnodes(EMPTY, EMPTY, EMPTY)
+    result = run_bootstrap(sandbox, jns, HDFS_CLUSTER_ID=cluster_id)
+    assert result.rc == 0, result
+    assert result.namenode_calls() == [expected], result
+    assert sandbox.znodes()[CLAIM] == "hdfs-namenode-0"
+    assert ["get", CLAIM] in result.zk_commands()
+    assert len(result.haadmin_state_queries("nn1")) == 1
+    assert result.haadmin_state_queries("nn0") == [], "must not ask itself"
+    assert "brand-new cluster" in result.stderr
+    assert "decision: FORMAT" in result.stderr
+
+
+def test_fresh_cluster_rerun_by_claim_holder_formats_again(sandbox, journalnodes):
+    """A claim holder whose format was interrupted re-reads the claim as its own."""
+    sandbox.scenario["znodes"] = {"/hdfs-bootstrap": "", CLAIM: "hdfs-namenode-1"}
+    result = run_bootstrap(sandbox, journalnodes(EMPTY, EMPTY, EMPTY), pod="hdfs-namenode-1")
+    assert result.rc == 0, result
+    assert result.namenode_calls() == [FORMAT]
+
+
+def test_fresh_cluster_claim_held_by_other_pod_waits(sandbox, journalnodes):
+    sandbox.scenario["znodes"] = {"/hdfs-bootstrap": "", CLAIM: "hdfs-namenode-1"}
+    result = run_bootstrap(sandbox, journalnodes(EMPTY, EMPTY, EMPTY))
+    assert result.rc == 1, result
+    assert result.namenode_calls() == [], result
+    assert len(result.haadmin_state_queries("nn1")) >= 2, "must keep checking for the peer"
+    assert sandbox.znodes()[CLAIM] == "hdfs-namenode-1", "claim must not be taken over"
+    assert "Pod 'hdfs-namenode-1' holds the format claim" in result.stderr
+
+
+def test_fresh_cluster_claim_held_by_other_then_peer_comes_up(sandbox, journalnodes):
+    sandbox.scenario["znodes"] = {"/hdfs-bootstrap": "", CLAIM: "hdfs-namenode-1"}
+    sandbox.scenario["peers"] = {"nn1": {"state": "active", "after": 1}}
+    result = run_bootstrap(sandbox, journalnodes(EMPTY, EMPTY, EMPTY),
+                           BOOTSTRAP_TIMEOUT_SECONDS="20")
+    assert result.rc == 0, result
+    assert result.namenode_calls() == [BOOTSTRAP_STANDBY], result
+    assert len(result.haadmin_state_queries("nn1")) == 2
+
+
+@pytest.mark.parametrize("ha", [True, False])
+def test_existing_metadata_means_no_hadoop_call_at_all(sandbox, journalnodes, ha):
+    write_metadata(sandbox)
+    sandbox.scenario["peers"] = {"nn1": {"state": "active"}}
+    result = run_bootstrap(sandbox, journalnodes(OURS, OURS, OURS), ha=ha)
+    assert result.rc == 0, result
+    assert result.calls == []
+    assert "existing metadata" in result.stderr
+    assert "not formatting" in result.stderr
+
+
+@pytest.mark.parametrize("pod, peer_id, peer_state", [
+    ("hdfs-namenode-0", "nn1", "active"),  # nn0 lost its volume: must not format
+    ("hdfs-namenode-0", "nn1", "standby"),
+    ("hdfs-namenode-1", "nn0", "active"),
+])
+def test_lost_volume_with_peer_up_bootstraps_standby(sandbox, journalnodes, pod, peer_id,
+                                                     peer_state):
+    sandbox.scenario["peers"] = {peer_id: {"state": peer_state}}
+    result = run_bootstrap(sandbox, journalnodes(OURS, OURS, OURS), pod=pod)
+    assert result.rc == 0, result
+    assert result.namenode_calls() == [BOOTSTRAP_STANDBY], result
+    assert result.zk_commands() == [], "no format claim needed when a peer is up"
+    query = result.haadmin_state_queries(peer_id)[0]
+    assert query[:4] == ["haadmin", "-Dipc.client.connect.max.retries=1",
+                         "-Dipc.client.connect.max.retries.on.timeouts=1", "-ns"]
+
+
+def test_bootstrap_standby_failure_is_the_exit_code(sandbox, journalnodes):
+    sandbox.scenario.update(peers={"nn1": {"state": "active"}}, bootstrap_rc=6)
+    result = run_bootstrap(sandbox, journalnodes(OURS, OURS, OURS))
+    assert result.rc == 6, result
+    assert result.namenode_calls() == [BOOTSTRAP_STANDBY]
+
+
+def test_peer_still_initializing_is_not_a_bootstrap_source(sandbox, journalnodes):
+    sandbox.scenario["peers"] = {"nn1": {"state": "initializing"}}
+    result = run_bootstrap(sandbox, journalnodes(OURS, OURS, OURS))
+    assert result.rc == 1, result
+    assert result.namenode_calls() == []
+
+
+@pytest.mark.parametrize("journals", [
+    (OURS, OURS, OURS),
+    (OURS, EMPTY, None),  # one JN lost its disk, one is down: one journal is enough
+])
+def test_both_volumes_lost_but_journal_exists_refuses_to_format(sandbox, journalnodes, journals):
+    result = run_bootstrap(sandbox, journalnodes(*journals))
+    assert result.rc == 1, result
+    assert result.namenode_calls() == [], result
+    assert result.zk_commands() == [], "must not even try to claim the format"
+    assert len(result.haadmin_state_queries("nn1")) >= 2, "must retry before giving up"
+    assert "REFUSING TO FORMAT" in result.stderr
+    assert "JournalNodes hold edit logs for nameservice 'hdfs'" in result.stderr
+    assert "no NameNode with metadata is running" in result.stderr
+    assert "restore a NameNode metadata directory" in result.stderr
+
+
+def test_unreachable_journalnodes_retry_then_fail_naming_them(sandbox, journalnodes):
+    jns = journalnodes(None, EMPTY, None)
+    result = run_bootstrap(sandbox, jns)
+    assert result.rc == 1, result
+    assert result.namenode_calls() == [], result
+    assert result.zk_commands() == []
+    assert len(result.haadmin_state_queries("nn1")) >= 2, "more than one round expected"
+    message = result.stderr.split("could not be prepared", 1)[1]
+    assert "JournalNodes that did not answer" in message
+    assert jns[0] in message and jns[2] in message
+    assert jns[1] not in message.split("Other NameNodes")[0]
+
+
+def test_journalnode_without_journals_status_counts_as_unreachable(sandbox, journalnodes,
+                                                                  http_servers):
+    broken = http_servers(lambda path: (200, jmx({"name": "something else"})))
+    result = run_bootstrap(sandbox, journalnodes(EMPTY, EMPTY) + [broken.address])
+    assert result.rc == 1, result
+    assert result.namenode_calls() == []
+    assert "no JournalsStatus attribute" in result.stderr
+
+
+@pytest.mark.parametrize("journals, formats", [
+    ({"hdfs2": "true"}, True),  # another nameservice's journal is not ours
+    ({"hdfs-old": "true", "xhdfs": "true"}, True),
+    ({"hdfs": "false"}, True),  # opened but never formatted
+    ({"hdfs2": "true", "hdfs": "true"}, False),
+])
+def test_journal_must_match_the_nameservice_exactly(sandbox, journalnodes, journals, formats):
+    result = run_bootstrap(sandbox, journalnodes(journals, journals, journals))
+    assert result.namenode_calls() == ([FORMAT] if formats else []), result
+    assert result.rc == (0 if formats else 1)
+
+
+def test_nameservice_with_regex_characters_matches_literally(sandbox, journalnodes):
+    result = run_bootstrap(sandbox, journalnodes(*[{"hdfsXprod": "true"}] * 3),
+                           HDFS_NAMESERVICE="hdfs.prod")
+    assert result.namenode_calls() == [FORMAT], result
+
+
+def test_zookeeper_unreachable_means_no_format(sandbox, journalnodes):
+    sandbox.scenario["zk_unreachable"] = True
+    result = run_bootstrap(sandbox, journalnodes(EMPTY, EMPTY, EMPTY))
+    assert result.rc == 1, result
+    assert result.namenode_calls() == []
+    assert "could not be read from or written to" in result.stderr
+
+
+def test_pod_ordinal_not_in_namenode_ids_is_an_error(sandbox, journalnodes):
+    result = run_bootstrap(sandbox, journalnodes(EMPTY), pod="hdfs-namenode-2")
+    assert result.rc == 1
+    assert result.calls == []
+    assert "'nn2', which is not in NAMENODE_IDS='nn0,nn1'" in result.stderr
+
+
+def test_non_ha_without_metadata_formats(sandbox):
+    result = sandbox.run("namenode-bootstrap.sh", env=bootstrap_env(
+        sandbox, [], ha=False, NAMENODE_IDS="", JOURNALNODE_HTTP_ADDRESSES="",
+        ZOOKEEPER_QUORUM=""))
+    assert result.rc == 0, result
+    assert result.namenode_calls() == [FORMAT]
+    assert [c["prog"] for c in result.calls] == ["hdfs"]
+
+
+def test_non_ha_format_failure_is_the_exit_code(sandbox):
+    sandbox.scenario["format_rc"] = 1
+    result = run_bootstrap(sandbox, [], ha=False)
+    assert result.rc == 1
+    assert result.namenode_calls() == [FORMAT]
+    assert "format failed with exit code 1" in result.stderr
+
+
+# --------------------------------------------------------------------------------------
+# zkfc-start.sh
+# --------------------------------------------------------------------------------------
+ZKFC_ENV = {"BOOTSTRAP_TIMEOUT_SECONDS": "3", "BOOTSTRAP_RETRY_SECONDS": "1"}
+FORMAT_ZK = ["zkfc", "-formatZK", "-nonInteractive"]
+
+
+@pytest.mark.parametrize("rcs, expected_format_calls, message", [
+    ([0], 1, "HA znode created"),
+    ([2], 1, "already exists"),
+    ([1, 0], 2, "failed with exit code 1"),
+])
+def test_zkfc_formats_zk_then_execs_zkfc(sandbox, rcs, expected_format_calls, message):
+    sandbox.scenario["formatzk_rcs"] = rcs
+    result = sandbox.run("zkfc-start.sh", env=ZKFC_ENV)
+    assert result.rc == 0, result
+    assert result.hdfs() == [FORMAT_ZK] * expected_format_calls + [["zkfc"]]
+    assert message in result.stderr
+    assert "fake zkfc running" in result.stdout
+
+
+def test_zkfc_gives_up_when_zookeeper_never_works(sandbox):
+    sandbox.scenario["formatzk_rcs"] = [1]
+    result = sandbox.run("zkfc-start.sh", env=ZKFC_ENV)
+    assert result.rc == 1
+    assert ["zkfc"] not in result.hdfs()
+    assert len(result.hdfs()) >= 2
+    assert "giving up" in result.stderr
+
+
+# --------------------------------------------------------------------------------------
+# datanode-wait.sh
+# --------------------------------------------------------------------------------------
+def test_datanode_wait_succeeds_once_a_namenode_listens(sandbox):
+    down, later = closed_port(), closed_port()
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+
+    def open_later():
+        listener.bind(("127.0.0.1", later))
+        listener.listen(8)
+
+    timer = threading.Timer(1.5, open_later)
+    timer.start()
+    try:
+        result = sandbox.run("datanode-wait.sh", env={
+            "NAMENODE_RPC_ADDRESSES": f"127.0.0.1:{down}, 127.0.0.1:{later}",
+            "BOOTSTRAP_TIMEOUT_SECONDS": "20", "BOOTSTRAP_RETRY_SECONDS": "1"})
+    finally:
+        timer.cancel()
+        listener.close()
+    assert result.rc == 0, result
+    assert "round 1: no NameNode RPC port answers yet" in result.stderr
+    assert f"NameNode RPC port 127.0.0.1:{later} accepts connections" in result.stderr
+
+
+def test_datanode_wait_times_out(sandbox):
+    port = closed_port()
+    result = sandbox.run("datanode-wait.sh", env={
+        "NAMENODE_RPC_ADDRESSES": f"127.0.0.1:{port}",
+        "BOOTSTRAP_TIMEOUT_SECONDS": "1", "BOOTSTRAP_RETRY_SECONDS": "1"})
+    assert result.rc == 1
+    assert "giving up" in result.stderr
+    assert f"127.0.0.1:{port}" in result.stderr.split("giving up", 1)[1]
+
+
+# --------------------------------------------------------------------------------------
+# namenode-probe.sh
+# --------------------------------------------------------------------------------------
+def namenode_status(state):
+    return jmx({
+        "name": "Hadoop:service=NameNode,name=NameNodeStatus",
+        "modelerType": "org.apache.hadoop.hdfs.server.namenode.NameNode",
+        "SecurityEnabled": False, "NNRole": "NameNode", "HostAndPort": "hdfs-namenode-0:8020",
+        "State": state, "LastHATransitionTime": 0, "BytesWithFutureGenerationStamps": 0,
+    })
+
+
+@pytest.mark.parametrize("state, ready", [
+    ("active", True), ("standby", True), ("initializing", False), ("observer", False)])
+def test_namenode_probe(sandbox, http_servers, state, ready):
+    server = http_servers(lambda path: (200, namenode_status(state))
+                          if path == "/jmx?qry=Hadoop:service=NameNode,name=NameNodeStatus"
+                          else (404, "{}"))
+    result = sandbox.run("namenode-probe.sh", env={"NAMENODE_HTTP_PORT": str(server.port)})
+    assert result.rc == (0 if ready else 1), result
+    if not ready:
+        assert f"State '{state}'" in result.stderr
+
+
+def test_namenode_probe_fails_when_nothing_listens(sandbox):
+    result = sandbox.run("namenode-probe.sh", env={"NAMENODE_HTTP_PORT": str(closed_port())})
+    assert result.rc == 1
+    assert "not ready" in result.stderr
+
+
+# --------------------------------------------------------------------------------------
+# zookeeper-probe.sh
+# --------------------------------------------------------------------------------------
+class FourLetterWordServer(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self, answers):
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                word = self.request.recv(4).decode()
+                self.request.sendall(answers.get(word, "").encode())
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
+
+
+@pytest.fixture
+def four_letter_server():
+    servers = []
+
+    def start(answers):
+        server = FourLetterWordServer(answers)
+        servers.append(server)
+        return server.server_address[1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+SRVR_FOLLOWER = ("Zookeeper version: 3.9.2-e454e8c7283100c7caec6dcae2bc82aaecb63023, built on "
+                 "2024-02-12 20:59 UTC\nLatency min/avg/max: 0/0.0/0\nReceived: 3\nSent: 2\n"
+                 "Connections: 1\nOutstanding: 0\nZxid: 0x100000000\nMode: follower\n"
+                 "Node count: 5\n")
+
+
+@pytest.mark.parametrize("mode, answers, healthy", [
+    ("ruok", {"ruok": "imok"}, True),
+    ("ruok", {}, False),
+    ("ready", {"srvr": SRVR_FOLLOWER}, True),
+    ("ready", {"srvr": SRVR_FOLLOWER.replace("follower", "leader")}, True),
+    ("ready", {"srvr": SRVR_FOLLOWER.replace("follower", "standalone")}, True),
+    ("ready", {"srvr": "This ZooKeeper instance is not currently serving requests\n"}, False),
+    ("ready", {"ruok": "imok"}, False),
+])
+def test_zookeeper_probe(sandbox, four_letter_server, mode, answers, healthy):
+    port = four_letter_server(answers)
+    result = sandbox.run("zookeeper-probe.sh", mode, env={"ZOOKEEPER_CLIENT_PORT": str(port)})
+    assert result.rc == (0 if healthy else 1), result
+
+
+def test_zookeeper_probe_fails_without_server(sandbox):
+    result = sandbox.run("zookeeper-probe.sh", "ruok",
+                         env={"ZOOKEEPER_CLIENT_PORT": str(closed_port())})
+    assert result.rc == 1
+    assert "instead of 'imok'" in result.stderr
+
+
+# --------------------------------------------------------------------------------------
+# zookeeper-start.sh and jvm-opts.sh
+# --------------------------------------------------------------------------------------
+GIB = 1024 ** 3
+CGROUP_V1_UNLIMITED = "9223372036854771712"
+
+
+def zk_env(sandbox, cgroup_value, percent="75", pod="hdfs-zookeeper-2"):
+    cgroup = sandbox.root / "memory.max"
+    cgroup.write_text(f"{cgroup_value}\n")
+    return {"POD_NAME": pod, "ZOO_DATA_DIR": str(sandbox.root / "data"),
+            "JVM_MAX_RAM_PERCENTAGE": percent, "CGROUP_MEMORY_FILE": str(cgroup)}
+
+
+@pytest.mark.parametrize("limit, percent, heap", [
+    (GIB, "75", "768"),
+    (2 * GIB, "50.0", "1024"),
+    ("max", "75", None),
+    (CGROUP_V1_UNLIMITED, "75", None),
+])
+def test_zookeeper_start_heap_and_exec(sandbox, limit, percent, heap):
+    result = sandbox.run("zookeeper-start.sh", env=zk_env(sandbox, limit, percent))
+    assert result.rc == 0, result
+    [call] = result.calls
+    assert call["prog"] == "zkServer.sh" and call["argv"] == ["start-foreground"]
+    assert call["env"].get("ZK_SERVER_HEAP") == heap
+    assert (sandbox.root / "data" / "myid").read_text() == "3\n"
+
+
+@pytest.mark.parametrize("existing, rewritten", [(None, True), ("1\n", True), ("3\n", False)])
+def test_zookeeper_start_myid(sandbox, existing, rewritten):
+    data = sandbox.root / "data"
+    data.mkdir()
+    if existing is not None:
+        (data / "myid").write_text(existing)
+        os.utime(data / "myid", (1, 1))
+    result = sandbox.run("zookeeper-start.sh", env=zk_env(sandbox, GIB))
+    assert result.rc == 0, result
+    assert (data / "myid").read_text() == "3\n"
+    assert ((data / "myid").stat().st_mtime != 1) == rewritten
+    assert "myid" in result.stderr
+
+
+@pytest.mark.parametrize("args, limit, expected", [
+    ([], GIB, "768\n"), (["--xmx"], GIB, "-Xmx768m\n"), ([], "max", ""), (["--xmx"], "max", "")])
+def test_jvm_opts(sandbox, args, limit, expected):
+    result = sandbox.run("jvm-opts.sh", *args, env=zk_env(sandbox, limit))
+    assert result.rc == 0, result
+    assert result.stdout == expected
+
+
+def test_jvm_opts_rejects_bad_percentage(sandbox):
+    result = sandbox.run("jvm-opts.sh", env=zk_env(sandbox, GIB, percent="150"))
+    assert result.rc != 0
+    assert "JVM_MAX_RAM_PERCENTAGE" in result.stderr
+
+
+# --------------------------------------------------------------------------------------
+# hdfs-test.sh
+# --------------------------------------------------------------------------------------
+ONE_ACTIVE = ("hdfs-namenode-0.hdfs-namenode.default.svc.cluster.local:8020 active\n"
+              "hdfs-namenode-1.hdfs-namenode.default.svc.cluster.local:8020 standby\n")
+TWO_ACTIVE = ONE_ACTIVE.replace("standby", "active")
+TEST_ENV = {"POD_NAME": "hdfs-test", "HDFS_NAMESERVICE": "hdfs", "HDFS_HA_ENABLED": "true"}
+
+
+def stored_files(sandbox):
+    store = sandbox.state / "hdfs-fs"
+    return list(store.iterdir()) if store.exists() else []
+
+
+def test_hdfs_test_passes(sandbox):
+    sandbox.scenario["all_service_state"] = ONE_ACTIVE
+    result = sandbox.run("hdfs-test.sh", env=TEST_ENV)
+    assert result.rc == 0, result
+    ops = [argv[:2] for argv in result.hdfs()]
+    assert ops == [["dfs", "-mkdir"], ["dfs", "-put"], ["dfs", "-cat"], ["dfs", "-rm"],
+                   ["haadmin", "-ns"]]
+    remote = result.hdfs(["dfs", "-put"])[0][-1]
+    assert remote.startswith("hdfs://hdfs/tmp/helm-test-hdfs-test-")
+    assert result.hdfs(["dfs", "-rm"]) == [["dfs", "-rm", "-skipTrash", remote]]
+    assert stored_files(sandbox) == []
+    assert "PASSED" in result.stderr
+
+
+@pytest.mark.parametrize("default_fs, prefix", [
+    ("hdfs://hdfs-namenode-0.hdfs-namenode:8020/", "hdfs://hdfs-namenode-0.hdfs-namenode:8020/tmp/"),
+    ("", "/tmp/"),
+])
+def test_hdfs_test_non_ha_uses_default_fs_and_skips_haadmin(sandbox, default_fs, prefix):
+    result = sandbox.run("hdfs-test.sh", env={**TEST_ENV, "HDFS_HA_ENABLED": "false",
+                                             "HDFS_DEFAULT_FS": default_fs})
+    assert result.rc == 0, result
+    assert result.hdfs(["haadmin"]) == []
+    assert result.hdfs(["dfs", "-put"])[0][-1].startswith(prefix + "helm-test-hdfs-test-")
+
+
+def test_hdfs_test_fails_with_two_active_namenodes(sandbox):
+    sandbox.scenario["all_service_state"] = TWO_ACTIVE
+    result = sandbox.run("hdfs-test.sh", env=TEST_ENV)
+    assert result.rc == 1, result
+    assert "expected exactly one active NameNode, found 2" in result.stderr
+
+
+def test_hdfs_test_fails_on_corrupt_read_and_still_removes_the_file(sandbox):
+    sandbox.scenario.update(all_service_state=ONE_ACTIVE, cat_mangle=True)
+    result = sandbox.run("hdfs-test.sh", env=TEST_ENV)
+    assert result.rc == 1, result
+    assert "differs from what was written" in result.stderr
+    assert len(result.hdfs(["dfs", "-rm"])) == 1
+    assert stored_files(sandbox) == []
+
+
+# --------------------------------------------------------------------------------------
+# Static checks
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("script", sorted(p.name for p in SCRIPTS.glob("*.sh")))
+def test_scripts_parse(script):
+    subprocess.run(["bash", "-n", str(SCRIPTS / script)], check=True)
+

@@ -1,0 +1,142 @@
+"""tools/lint_values.py run as users run it, on the fixture chart tests/fixtures/charts/demo."""
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from _tools_path import ROOT
+
+CLI = ROOT / "tools" / "lint_values.py"
+DEMO = ROOT / "tests" / "fixtures" / "charts" / "demo"
+
+
+def lint(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, str(CLI), *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=60)
+
+
+def write(tmp_path, name, text):
+    f = tmp_path / name
+    f.write_text(text)
+    return f
+
+
+def test_clean_file_exits_0(tmp_path):
+    f = write(tmp_path, "ok.yaml", "server:\n  replicaCount: 5\n")
+    r = lint("--chart", DEMO, f)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == ""
+    assert r.stderr.strip().endswith("1 files checked, 0 problems")
+
+
+def test_problems_exit_1_one_line_each(tmp_path):
+    f = write(tmp_path, "bad.yaml",
+              "server:\n  replicaCount: 0\n  kind: Deployment\n  replicas: 3\n"
+              "  persistence:\n    size: 10GB\n  dirs: [/a, rel]\n")
+    r = lint("--chart", DEMO, f)
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert f"{f}: server.replicaCount: is 0, too small (>= 1)" in lines
+    assert f"{f}: server.kind: 'Deployment' is not allowed (one of: StatefulSet, DaemonSet)" in lines
+    assert any(l.startswith(f"{f}: server.replicas: unknown key, did you mean replicaCount? (") for l in lines)
+    assert f"{f}: server.persistence.size: '10GB' does not have the expected form (a quantity such as 10Gi)" in lines
+    assert f"{f}: server.dirs[1]: 'rel' does not have the expected form (matching ^/)" in lines
+    assert len(lines) == 5
+    assert "1 files checked, 5 problems" in r.stderr
+
+
+def test_files_merge_in_order_like_helm(tmp_path):
+    a = write(tmp_path, "a.yaml", "server:\n  replicaCount: 0\n")
+    b = write(tmp_path, "b.yaml", "server:\n  replicaCount: 2\n")
+    assert lint("--chart", DEMO, a, b).returncode == 0
+    r = lint("--chart", DEMO, b, a)
+    assert r.returncode == 1 and r.stdout.startswith(f"{a}: server.replicaCount:")
+    # a null removes the default, which makes a required key missing
+    n = write(tmp_path, "n.yaml", "server:\n  replicaCount: null\n")
+    r = lint("--chart", DEMO, n)
+    assert r.returncode == 1 and f"{n}: server.replicaCount: is required" in r.stdout
+
+
+def test_json_format(tmp_path):
+    f = write(tmp_path, "bad.yaml", "server:\n  replicaCount: many\n")
+    r = lint("--chart", DEMO, f, "--format", "json")
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)
+    assert doc == {"files": 1, "errors": [], "problems": [
+        {"file": str(f), "path": "server.replicaCount", "message": "is a string, expected integer",
+         "allowed": ""}]}
+
+
+def test_unparseable_yaml_names_line_and_column(tmp_path):
+    f = write(tmp_path, "broken.yaml", "server:\n  replicaCount: 3\n   kind: [x\n")
+    r = lint("--chart", DEMO, f)
+    assert r.returncode == 2
+    assert f"{f}:3:" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_unparseable_yaml_json_errors(tmp_path):
+    f = write(tmp_path, "broken.yaml", "a: b: c\n")
+    r = lint("--chart", DEMO, f, "--format", "json")
+    assert r.returncode == 2
+    doc = json.loads(r.stdout)
+    assert doc["problems"] == [] and len(doc["errors"]) == 1
+    assert doc["errors"][0].startswith(f"{f}:1:")
+
+
+def test_top_level_list_is_a_usage_error(tmp_path):
+    f = write(tmp_path, "list.yaml", "- a\n- b\n")
+    r = lint("--chart", DEMO, f)
+    assert r.returncode == 2 and "top level must be a mapping" in r.stderr
+
+
+def test_empty_file_is_clean(tmp_path):
+    f = write(tmp_path, "empty.yaml", "# nothing\n")
+    assert lint("--chart", DEMO, f).returncode == 0
+
+
+def test_missing_file(tmp_path):
+    r = lint("--chart", DEMO, tmp_path / "nope.yaml")
+    assert r.returncode == 2
+    assert "nope.yaml: no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unknown_chart_dir(tmp_path):
+    f = write(tmp_path, "ok.yaml", "{}\n")
+    r = lint("--chart", tmp_path / "nochart", f)
+    assert r.returncode == 2 and "not a chart directory" in r.stderr
+
+
+def test_chart_without_schema(tmp_path):
+    chart = tmp_path / "noschema"
+    chart.mkdir()
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: noschema\nversion: 0.1.0\n")
+    f = write(tmp_path, "ok.yaml", "{}\n")
+    r = lint("--chart", chart, f)
+    assert r.returncode == 2 and "values.schema.json" in r.stderr
+
+
+def test_files_without_chart_is_a_usage_error(tmp_path):
+    f = write(tmp_path, "ok.yaml", "{}\n")
+    r = lint(f)
+    assert r.returncode == 2 and "--chart" in r.stderr
+
+
+def test_fast_enough(tmp_path):
+    f = write(tmp_path, "ok.yaml", "server:\n  replicaCount: 5\n")
+    start = time.monotonic()
+    assert lint("--chart", DEMO, f).returncode == 0
+    assert time.monotonic() - start < 2.0  # < 1 s per file; margin for a loaded CI machine
+
+
+@pytest.mark.skipif(not (ROOT / "charts" / "hdfs" / "values.schema.json").is_file(),
+                    reason="charts/hdfs has no values.schema.json yet")
+def test_no_argument_mode_checks_the_repository():
+    r = lint("--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["files"] >= 1
+    assert r.returncode == (2 if doc["errors"] else 1 if doc["problems"] else 0)
+    for p in doc["problems"]:
+        assert not p["file"].startswith("/"), "no-arg mode reports repo-relative files"

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Render a chart with Helm and check the objects: strict Kubernetes API schemas (kubernetes-validate),
+cross-object references, and container resources/probes.
+
+  python tools/check_manifests.py --chart charts/hdfs [-f values.yaml ...] [--helm 3|4|both]
+                                  [--kube-version 1.29 --kube-version 1.35]
+
+Names a chart documents as provided by the user (Secrets, ConfigMaps, PVCs... that it references
+but does not create) go in ``charts/<chart>/user-provided.yaml``: a list of names (or of
+``{kind, name}`` maps). Exit 0 clean, 1 problems, 2 usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from suite.errors import UsageError  # noqa: E402
+
+DEFAULT_KUBE = ("1.29", "1.35")
+
+
+def load_user_provided(chart_dir: Path) -> frozenset[str]:
+    """Names in ``<chart_dir>/user-provided.yaml`` (optional file).
+
+    Args: chart_dir.  Returns: frozenset of ``name`` and ``Kind/name`` strings (empty when absent).
+    Raises: UsageError when the file does not parse or is not a list of names / {kind, name} maps.
+    """
+    from suite.yamlio import _Loader
+    import yaml
+
+    path = chart_dir / "user-provided.yaml"
+    if not path.is_file():
+        return frozenset()
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or []
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(data, list):
+        raise UsageError(f"{path}: must be a list of names or {{kind, name}} maps")
+    names = set()
+    for item in data:
+        if isinstance(item, str):
+            names.add(item)
+        elif isinstance(item, dict) and item.get("name"):
+            names.add(f"{item['kind']}/{item['name']}" if item.get("kind") else str(item["name"]))
+        else:
+            raise UsageError(f"{path}: entry {item!r} is neither a name nor a {{kind, name}} map")
+    return frozenset(names)
+
+
+def check_objects(objects: list[dict], kube_versions, user_provided=frozenset()) -> list[str]:
+    """All manifest checks on one render.  Returns: list of problem messages."""
+    from suite import manifests
+
+    return (manifests.validate_objects(objects, [f"{v}.0" if v.count(".") == 1 else v for v in kube_versions])
+            + manifests.check_references(objects, user_provided)
+            + manifests.check_containers(objects))
+
+
+def run(argv=None) -> int:
+    """CLI entry point.  Returns: exit status."""
+    from suite import helm
+
+    parser = argparse.ArgumentParser(prog="check_manifests.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chart", required=True, help="chart directory")
+    parser.add_argument("-f", "--values", action="append", default=[], help="values file (repeatable)")
+    parser.add_argument("--helm", choices=("3", "4", "both"), default="4")
+    parser.add_argument("--kube-version", action="append", dest="kube_versions",
+                        help="Kubernetes version to validate against (repeatable; default 1.29 and 1.35)")
+    parser.add_argument("--release", default="test")
+    parser.add_argument("--namespace", default="default")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    chart_dir = Path(args.chart)
+    if not (chart_dir / "Chart.yaml").is_file():
+        raise UsageError(f"{args.chart}: not a chart directory (no Chart.yaml)")
+    for f in args.values:
+        if not Path(f).is_file():
+            raise UsageError(f"{f}: no such file")
+    kube = tuple(args.kube_versions or DEFAULT_KUBE)
+    majors = (3, 4) if args.helm == "both" else (int(args.helm),)
+    user_provided = load_user_provided(chart_dir)
+    total = 0
+    for major in majors:
+        start = time.monotonic()
+        print(f"check_manifests: rendering {args.chart} with Helm {major}"
+              + (f" -f {' -f '.join(args.values)}" if args.values else ""), flush=True)
+        try:
+            objects = helm.render(chart_dir, args.values, release=args.release,
+                                  namespace=args.namespace, major=major)
+        except helm.RenderError as exc:
+            print(f"check_manifests: render FAILED with Helm {major}:\n{exc.stderr.strip()}")
+            total += 1
+            continue
+        print(f"check_manifests: {len(objects)} objects rendered in {time.monotonic() - start:.1f}s; "
+              f"validating against Kubernetes {', '.join(kube)}", flush=True)
+        problems = check_objects(objects, kube, user_provided)
+        for p in problems:
+            print(f"  {p}")
+        total += len(problems)
+        print(f"check_manifests: Helm {major}: {len(problems)} problems", flush=True)
+    print(f"check_manifests: {'OK' if not total else 'FAILED'}: {total} problems")
+    return 1 if total else 0
+
+
+def main() -> None:
+    """Run the CLI; UsageError -> exit 2 with its message, never a traceback."""
+    try:
+        code = run()
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # noqa: BLE001
+        print(f"error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        code = 2
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

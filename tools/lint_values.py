@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Check Helm values files against a chart's values.schema.json and its semantic rules.
+
+  python tools/lint_values.py                         every application chart's values.yaml, every
+                                                      charts/*/ci/*-values.yaml and examples/*.yaml
+  python tools/lint_values.py --chart charts/hdfs a.yaml [b.yaml ...]
+                                                      user files merged over the chart's values.yaml
+                                                      in order (as helm -f a.yaml -f b.yaml)
+
+An example file names its chart in a leading comment ``# chart: <name>``; without one it is
+checked against charts/umbrella. Output: one line per problem ``FILE: path: message (allowed)``,
+then ``N files checked, M problems`` on stderr. Exit 0 clean, 1 problems, 2 usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from suite.errors import Problem, UsageError  # noqa: E402
+
+CHART_COMMENT = re.compile(r"^#\s*chart:\s*([A-Za-z0-9_.-]+)\s*$")
+
+
+class Target:
+    """One values check: files merged over a chart's defaults, reported under `label`."""
+
+    def __init__(self, chart_dir: Path, files: list[tuple[Path, str]], is_defaults: bool = False):
+        self.chart_dir, self.files, self.is_defaults = chart_dir, files, is_defaults
+
+
+def example_chart(path: Path) -> str | None:
+    """The chart an example names in its leading comment block (``# chart: hdfs``), or None.
+
+    Args: path: example file.  Returns: chart name or None.  Raises: OSError when unreadable.
+    """
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if not stripped.startswith("#"):
+                return None
+            m = CHART_COMMENT.match(stripped)
+            if m:
+                return m.group(1)
+    return None
+
+
+def check_target(target: Target) -> list[Problem]:
+    """Merge target.files over the chart's values.yaml; schema problems, then rule problems not on
+    a path the schema already flagged.  Args: target.  Returns: list of Problem.
+    Raises: UsageError for an unreadable/unparseable file or a chart without a schema.
+    """
+    from suite import paths, rules, schema_check
+    from suite.merge import merge_values
+    from suite.yamlio import load_values
+
+    chart_dir = target.chart_dir
+    schema = schema_check.load_schema(chart_dir)
+    defaults = load_values(chart_dir / "values.yaml", paths.display_path(chart_dir / "values.yaml")) \
+        if (chart_dir / "values.yaml").is_file() else {}
+    loaded = [] if target.is_defaults else [(label, load_values(p, label)) for p, label in target.files]
+    values = merge_values(defaults, *(v for _, v in loaded))
+    problems = schema_check.check_values(values, schema)
+    flagged = {p.path for p in problems}
+    problems += [p for p in rules.check(paths.chart_name(chart_dir), values) if p.path not in flagged]
+    return [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
+
+
+def _blame(path: str, loaded: list[tuple[str, dict]], target: Target) -> str:
+    """The file a problem belongs to: the last file that sets the longest prefix of its path."""
+    if len(target.files) == 1 or not loaded:
+        return target.files[0][1] if target.files else ""
+    parts = [p for p in re.split(r"\.|\[\d+\]", path) if p]
+    best, best_depth = loaded[-1][0], 0
+    for label, data in loaded:
+        depth, cur = 0, data
+        for part in parts:
+            if isinstance(cur, dict) and part in cur:
+                depth, cur = depth + 1, cur[part]
+            else:
+                break
+        if depth >= best_depth and depth > 0:
+            best, best_depth = label, depth
+    return best
+
+
+def discover() -> tuple[list[Target], list[str]]:
+    """No-argument mode: every application chart's values.yaml, its ci/*-values.yaml, and every
+    examples/*.yaml. Returns: (targets, usage errors)."""
+    from suite import paths
+
+    targets, errors = [], []
+    for chart_dir in paths.application_chart_dirs():
+        if not (chart_dir / "values.schema.json").is_file():
+            errors.append(f"{paths.display_path(chart_dir)}: chart has no values.schema.json")
+            continue
+        vals = chart_dir / "values.yaml"
+        targets.append(Target(chart_dir, [(vals, paths.display_path(vals))], is_defaults=True))
+        for ci in sorted((chart_dir / "ci").glob("*-values.yaml")):
+            targets.append(Target(chart_dir, [(ci, paths.display_path(ci))]))
+    if paths.EXAMPLES_DIR.is_dir():
+        umbrella = paths.CHARTS_DIR / "umbrella"
+        for ex in sorted(list(paths.EXAMPLES_DIR.glob("*.yaml")) + list(paths.EXAMPLES_DIR.glob("*.yml"))):
+            label = paths.display_path(ex)
+            try:
+                name = example_chart(ex)
+            except (OSError, UnicodeDecodeError) as exc:
+                errors.append(f"{label}: cannot read: {exc}")
+                continue
+            if name:
+                chart_dir = paths.find_chart_by_name(name)
+                if chart_dir is None:
+                    errors.append(f"{label}: names chart '{name}' but there is no such chart in charts/")
+                    continue
+            elif (umbrella / "Chart.yaml").is_file():
+                chart_dir = umbrella
+            else:
+                errors.append(f"{label}: no '# chart: <name>' comment on its first line and no "
+                              "charts/umbrella to check it against")
+                continue
+            targets.append(Target(chart_dir, [(ex, label)]))
+    return targets, errors
+
+
+def explicit(chart: str, files: list[str]) -> Target:
+    """``--chart DIR FILE...`` mode.  Returns: one Target.  Raises: UsageError for an unknown
+    chart directory, a library chart, a chart without a schema, or a missing file."""
+    from suite import paths
+
+    chart_dir = Path(chart)
+    if not (chart_dir / "Chart.yaml").is_file():
+        raise UsageError(f"{chart}: not a chart directory (no Chart.yaml)")
+    if paths.is_library(chart_dir):
+        raise UsageError(f"{chart}: is a library chart; it has no values to check")
+    if not (chart_dir / "values.schema.json").is_file():
+        raise UsageError(f"{chart}: chart has no values.schema.json")
+    for f in files:
+        if not Path(f).is_file():
+            raise UsageError(f"{f}: no such file")
+    return Target(chart_dir, [(Path(f), f) for f in files])
+
+
+def run(argv: list[str] | None = None) -> int:
+    """CLI entry point.  Args: argv (default sys.argv[1:]).  Returns: exit status 0/1/2."""
+    parser = argparse.ArgumentParser(
+        prog="lint_values.py", description=__doc__.split("\n\n")[0],
+        epilog="Exit status: 0 clean, 1 problems found, 2 usage error.")
+    parser.add_argument("--chart", help="chart directory the FILEs are values for (e.g. charts/hdfs)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="values files (with --chart)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
+        return int(exc.code or 0)
+
+    errors: list[str] = []
+    problems: list[Problem] = []
+    n_files = 0
+    try:
+        if args.files and not args.chart:
+            raise UsageError("FILE arguments need --chart DIR (the chart they are values for)")
+        if args.chart:
+            if not args.files:
+                raise UsageError("--chart needs at least one values FILE")
+            targets = [explicit(args.chart, args.files)]
+        else:
+            targets, errors = discover()
+        for target in targets:
+            n_files += len(target.files)
+            try:
+                problems += check_target(target)
+            except UsageError as exc:
+                errors.append(str(exc))
+    except UsageError as exc:
+        errors.append(str(exc))
+    except Exception as exc:  # never a traceback
+        errors.append(f"internal error: {type(exc).__name__}: {exc}")
+
+    if args.format == "json":
+        print(json.dumps({"files": n_files, "problems": [p.as_dict() for p in problems],
+                          "errors": errors}, indent=2))
+    else:
+        for p in problems:
+            print(p.format())
+        for e in errors:
+            print(f"error: {e}", file=sys.stderr)
+    print(f"{n_files} files checked, {len(problems)} problems"
+          + (f", {len(errors)} errors" if errors else ""), file=sys.stderr)
+    if errors:
+        return 2
+    return 1 if problems else 0
+
+
+def main() -> None:
+    """Run the CLI and exit with its status; any unexpected exception becomes exit 2."""
+    try:
+        code = run()
+    except KeyboardInterrupt:
+        code = 130
+    except BaseException as exc:  # noqa: BLE001 - last resort: no traceback for users
+        if isinstance(exc, SystemExit):
+            raise
+        print(f"error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        code = 2
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

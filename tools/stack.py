@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Check the whole suite, then install a profile when a cluster is reachable.
+
+For every application chart and every profile (chart defaults, charts/<chart>/ci/*-values.yaml,
+examples/*.yaml naming the chart): lint the values (schema + semantic rules), render with Helm 4
+(and Helm 3 with ``--helm both``) and validate the objects (strict Kubernetes schemas, references,
+container resources/probes). Then, when the current kubeconfig reaches a cluster, install the chosen
+profile with ``helm upgrade --install --wait --timeout 15m`` (atomic); otherwise say why the install
+was skipped and exit 0 if every check passed.
+
+  bin/stack [--helm 4|3|both] [--kube-version 1.29 ...] [--install examples/x.yaml] [--no-install]
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from suite.errors import UsageError  # noqa: E402
+
+DEFAULT_INSTALL = "examples/hdfs-kind-laptop.yaml"
+DEFAULT_KUBE = ("1.29", "1.35")
+
+
+def say(msg: str) -> None:
+    """Print a progress line (flushed, so it shows up live under CI)."""
+    print(f"stack: {msg}", flush=True)
+
+
+@dataclass
+class Profile:
+    """A chart plus the values files of one configuration (empty list: chart defaults)."""
+
+    chart_dir: Path
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        from suite.paths import display_path
+
+        what = ", ".join(display_path(f) for f in self.files) or "defaults"
+        return f"{self.chart_dir.name} [{what}]"
+
+
+def discover_profiles() -> tuple[list[Profile], list[str]]:
+    """Every (chart, values files) profile of the repo.  Returns: (profiles, usage errors)."""
+    import lint_values
+
+    targets, errors = lint_values.discover()
+    profiles = [Profile(t.chart_dir, [] if t.is_defaults else [p for p, _ in t.files]) for t in targets]
+    return profiles, errors
+
+
+def lint_profiles(profiles: list[Profile]) -> int:
+    """Values lint of every profile (suite modules, no subprocess).  Returns: number of problems."""
+    import lint_values
+    from suite.paths import display_path
+
+    count = 0
+    for prof in profiles:
+        files = [(f, display_path(f)) for f in prof.files] or \
+            [(prof.chart_dir / "values.yaml", display_path(prof.chart_dir / "values.yaml"))]
+        target = lint_values.Target(prof.chart_dir, files, is_defaults=not prof.files)
+        try:
+            problems = lint_values.check_target(target)
+        except UsageError as exc:
+            say(f"lint {prof.label}: ERROR {exc}")
+            count += 1
+            continue
+        for p in problems:
+            say(f"  {p.format()}")
+        count += len(problems)
+        say(f"lint {prof.label}: {'ok' if not problems else f'{len(problems)} problems'}")
+    return count
+
+
+def render_and_check(prof: Profile, major: int, kube: tuple[str, ...], user_provided) -> tuple[str, list[str], float, int]:
+    """Render one profile with one Helm and run every manifest check.
+    Returns: (label, problems, seconds, object count)."""
+    from check_manifests import check_objects
+    from suite import helm
+
+    start = time.monotonic()
+    label = f"{prof.label} helm{major}"
+    try:
+        objects = helm.render(prof.chart_dir, prof.files, release=prof.chart_dir.name, major=major)
+    except helm.RenderError as exc:
+        return label, [f"render failed: {exc.stderr.strip()}"], time.monotonic() - start, 0
+    problems = check_objects(objects, kube, user_provided)
+    return label, problems, time.monotonic() - start, len(objects)
+
+
+def cluster_reachable(timeout: float = 5.0) -> tuple[bool, str]:
+    """Whether the current kubeconfig reaches a Kubernetes API server (GET /version within timeout).
+
+    Returns: (reachable, reason or server version).
+    """
+    try:
+        from kubernetes import client, config
+        from kubernetes.config.config_exception import ConfigException
+    except ImportError as exc:
+        return False, f"kubernetes client not installed ({exc}); run bin/setup"
+    try:
+        config.load_kube_config()
+    except (ConfigException, FileNotFoundError, OSError) as exc:
+        try:
+            config.load_incluster_config()
+        except ConfigException:
+            return False, f"no usable kubeconfig: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+    try:
+        info = client.VersionApi().get_code(_request_timeout=timeout)
+        return True, f"server {info.git_version}"
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return False, f"API server did not answer /version within {timeout:.0f}s: {text[:200]}"
+
+
+def install(chart_dir: Path, values_file: Path, release: str, namespace: str, major: int) -> int:
+    """``helm upgrade --install`` a profile and wait for it (rolls back on failure).
+    Returns: helm's exit status."""
+    from suite import helm
+
+    binary = helm.helm_binary(major)
+    rollback = "--rollback-on-failure" if major >= 4 else "--atomic"
+    cmd = [binary, "upgrade", "--install", release, str(chart_dir), "-f", str(values_file),
+           "--namespace", namespace, "--create-namespace", rollback, "--wait", "--timeout", "15m"]
+    say("installing: " + " ".join(cmd))
+    return subprocess.run(cmd).returncode
+
+
+def run(argv=None) -> int:
+    """CLI entry point.  Returns: exit status (0 ok, 1 problems or failed install, 2 usage)."""
+    import lint_values
+    from check_manifests import load_user_provided
+    from suite import paths
+
+    parser = argparse.ArgumentParser(prog="stack", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--helm", choices=("3", "4", "both"), default="4")
+    parser.add_argument("--kube-version", action="append", dest="kube_versions")
+    parser.add_argument("--install", default=DEFAULT_INSTALL, metavar="VALUES",
+                        help=f"profile to install when a cluster is reachable (default {DEFAULT_INSTALL})")
+    parser.add_argument("--chart", help="chart of --install (default: its '# chart:' comment, else hdfs)")
+    parser.add_argument("--release", help="release name (default: the chart name)")
+    parser.add_argument("--namespace", help="namespace (default: the chart name)")
+    parser.add_argument("--no-install", action="store_true", help="only check, never install")
+    parser.add_argument("--workers", type=int, default=3, help="parallel renders (default 3)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    kube = tuple(args.kube_versions or DEFAULT_KUBE)
+    majors = (4, 3) if args.helm == "both" else (int(args.helm),)
+    started = time.monotonic()
+
+    profiles, errors = discover_profiles()
+    for e in errors:
+        say(f"ERROR {e}")
+    say(f"{len(profiles)} profiles in {len({p.chart_dir for p in profiles})} charts")
+
+    say("step 1/3: values lint (schema + semantic rules)")
+    failures = len(errors) + lint_profiles(profiles)
+
+    say(f"step 2/3: render with Helm {' and '.join(map(str, majors))}, validate against Kubernetes {', '.join(kube)}")
+    provided = {}
+    for prof in profiles:
+        if prof.chart_dir not in provided:
+            provided[prof.chart_dir] = load_user_provided(prof.chart_dir)
+    jobs = [(prof, major) for prof in profiles for major in majors]
+    with cf.ThreadPoolExecutor(max_workers=max(1, min(args.workers, 4))) as pool:
+        futures = [pool.submit(render_and_check, prof, major, kube, provided[prof.chart_dir])
+                   for prof, major in jobs]
+        for fut in cf.as_completed(futures):
+            label, problems, secs, n = fut.result()
+            for p in problems:
+                say(f"  {label}: {p}")
+            failures += len(problems)
+            say(f"render {label}: {n} objects, {'ok' if not problems else f'{len(problems)} problems'} ({secs:.1f}s)")
+    say(f"checks done in {time.monotonic() - started:.1f}s: "
+        f"{'all passed' if not failures else f'{failures} problems'}")
+    if failures:
+        say("install skipped: fix the problems above first")
+        return 1
+
+    say("step 3/3: install")
+    if args.no_install:
+        say("--no-install given: skipped install")
+        return 0
+    values_file = Path(args.install)
+    if not values_file.is_file():
+        raise UsageError(f"{args.install}: no such file")
+    chart_name = args.chart or lint_values.example_chart(values_file) or "hdfs"
+    chart_dir = paths.find_chart_by_name(chart_name)
+    if chart_dir is None:
+        raise UsageError(f"no chart named '{chart_name}' for {args.install}")
+    ok, reason = cluster_reachable()
+    if not ok:
+        say(f"no cluster reachable ({reason}): skipped install")
+        return 0
+    say(f"cluster reachable ({reason})")
+    code = install(chart_dir, values_file, args.release or chart_name, args.namespace or chart_name, majors[0])
+    say("install " + ("succeeded" if code == 0 else f"FAILED (helm exit {code})"))
+    return 0 if code == 0 else 1
+
+
+def main() -> None:
+    """Run the CLI; UsageError -> exit 2 with its message, never a traceback."""
+    try:
+        code = run()
+    except UsageError as exc:
+        print(f"stack: error: {exc}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # noqa: BLE001
+        print(f"stack: error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        code = 2
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

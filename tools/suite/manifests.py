@@ -1,0 +1,299 @@
+"""Checks on rendered Kubernetes objects: API schema (strict), references, container hygiene."""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any, Iterable, Iterator
+
+DEFAULT_KUBE_VERSIONS = ("1.29.0", "1.35.0")
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
+
+
+def _name(obj: dict) -> str:
+    return f"{obj.get('kind', '?')}/{(obj.get('metadata') or {}).get('name', '?')}"
+
+
+# ---------------------------------------------------------------- strict API schema validation
+@functools.lru_cache(maxsize=None)
+def supported_versions() -> tuple[str, ...]:
+    """Kubernetes versions whose schemas the installed kubernetes-validate ships (``"1.29.0"``...).
+
+    Returns: tuple sorted oldest first.
+    """
+    from kubernetes_validate import utils
+
+    return tuple(sorted(set(utils.all_versions()), key=_mm))
+
+
+def schema_version(requested: str) -> str:
+    """Map a requested version (``"1.29"``, ``"v1.35.2"``) to the shipped schema version used for
+    it: the newest shipped version whose major.minor is not newer than the request (the same
+    choice kubernetes_validate.validate makes).
+
+    Args: requested: version string.  Returns: e.g. ``"1.29.0"``.
+    Raises: ValueError when the request is newer than the newest shipped schema or older than all.
+    """
+    want = _mm(requested)
+    shipped = supported_versions()
+    if want > _mm(shipped[-1]):
+        raise ValueError(f"kubernetes-validate has schemas up to {shipped[-1]}, not {requested}")
+    older = [v for v in shipped if _mm(v) <= want]
+    if not older:
+        raise ValueError(f"kubernetes-validate has schemas from {shipped[0]}, not {requested}")
+    return older[-1]
+
+
+def _mm(version: str) -> tuple[int, int]:
+    m = re.match(r"^v?(\d+)\.(\d+)", version)
+    if not m:
+        raise ValueError(f"not a Kubernetes version: {version!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+@functools.lru_cache(maxsize=None)
+def _registry(schema_dir: str):
+    from importlib_resources import files
+    from referencing import Registry, Resource
+
+    base = files("kubernetes_validate").joinpath("kubernetes-json-schema", schema_dir)
+    defs = json.loads(base.joinpath("_definitions.json").read_text())
+    return Resource.from_contents(defs) @ Registry(), base
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(schema_dir: str, filename: str):
+    """Cached Draft 2020-12 validator for one kind/apiVersion schema (as kubernetes-validate
+    builds it), or None when no such schema is shipped."""
+    from jsonschema import Draft202012Validator
+    from referencing import Resource
+
+    registry, base = _registry(schema_dir)
+    ref = base.joinpath(filename)
+    if not ref.is_file():
+        return None
+    schema = json.loads(ref.read_text())
+    return Draft202012Validator(schema, registry=Resource.from_contents(schema) @ registry)
+
+
+def _is_builtin_group(api_version: str) -> bool:
+    group = api_version.split("/", 1)[0] if "/" in api_version else ""
+    return group == "" or "." not in group or group.endswith(".k8s.io")
+
+
+def validate_objects(objects: Iterable[dict], kube_versions: Iterable[str] = DEFAULT_KUBE_VERSIONS,
+                     strict: bool = True) -> list[str]:
+    """Validate objects against the Kubernetes OpenAPI schemas shipped by kubernetes-validate.
+
+    Args: objects: rendered objects; kube_versions: versions to check (``"1.29"`` or
+        ``"1.29.0"``, each mapped by schema_version); strict: reject unknown fields (the
+        ``-strict`` schemas, like ``kubectl apply --validate=strict``).
+    Returns: one message per error, ``Kind/name [k8s 1.29]: path: message``; an unknown kind of a
+        built-in API group (e.g. a removed ``policy/v1beta1``) is an error; kinds of other API
+        groups (CRDs) are skipped. [] when everything is valid.
+    Raises: ValueError for a version kubernetes-validate does not ship.
+    Source: kubernetes-validate (schema files ``v<ver>-local[-strict]/<kind>-<group>-<ver>.json``).
+    """
+    from jsonschema.exceptions import best_match
+
+    objects = list(objects)
+    out: list[str] = []
+    for requested in kube_versions:
+        version = schema_version(requested)
+        schema_dir = f"v{version}-local" + ("-strict" if strict else "")
+        label = ".".join(version.split(".")[:2])
+        for obj in objects:
+            api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
+            if not api_version or not kind:
+                out.append(f"{_name(obj)} [k8s {label}]: apiVersion and kind are required")
+                continue
+            group_ver = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+            validator = _validator(schema_dir, f"{kind.lower()}-{group_ver}.json")
+            if validator is None:
+                if _is_builtin_group(api_version):
+                    out.append(f"{_name(obj)} [k8s {label}]: no {kind} in {api_version} "
+                               f"in Kubernetes {label}")
+                continue
+            for err in validator.iter_errors(obj):
+                if err.context:
+                    err = best_match(err.context) or err
+                path = _fmt_path(err.absolute_path) or "(root)"
+                msg = err.message if len(err.message) <= 300 else err.message[:297] + "..."
+                out.append(f"{_name(obj)} [k8s {label}]: {path}: {msg}")
+    return out
+
+
+def _fmt_path(parts) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+# ---------------------------------------------------------------- pod specs
+def pod_specs(obj: dict) -> Iterator[tuple[dict, dict]]:
+    """(pod template metadata, pod spec) pairs of a workload object (none for other kinds).
+
+    Args: obj: a rendered object.  Yields: (metadata dict, spec dict).
+    """
+    kind, spec = obj.get("kind"), obj.get("spec") or {}
+    if kind == "Pod":
+        yield obj.get("metadata") or {}, spec
+    elif kind == "CronJob":
+        tpl = (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template")) or {}
+        yield tpl.get("metadata") or {}, tpl.get("spec") or {}
+    elif kind in WORKLOAD_KINDS:
+        tpl = spec.get("template") or {}
+        yield tpl.get("metadata") or {}, tpl.get("spec") or {}
+
+
+def _containers(spec: dict) -> Iterator[tuple[str, dict]]:
+    for section in ("initContainers", "containers", "ephemeralContainers"):
+        for c in spec.get(section) or []:
+            yield section, c
+
+
+# ---------------------------------------------------------------- references
+def _provided(user_provided: frozenset, kind: str, name: str) -> bool:
+    return name in user_provided or f"{kind}/{name}" in user_provided
+
+
+def check_references(objects: Iterable[dict], user_provided: Iterable[str] = frozenset()) -> list[str]:
+    """Cross-object references inside one render.
+
+    Checks: every Service selector matches the pod template labels of some workload
+    (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod); every ConfigMap/Secret
+    named by volumes, projected sources, envFrom and env valueFrom, every PVC claimName (except a
+    StatefulSet's own volumeClaimTemplates) and every serviceAccountName (except ``default``)
+    exists in the render or is user-provided; refs marked ``optional: true`` may be absent; every
+    volumeMount names a pod volume (or a volumeClaimTemplate of its StatefulSet).
+    Args: objects: rendered objects; user_provided: names the chart documents as provided by the
+        user (plain ``name`` or ``Kind/name``).
+    Returns: one message per problem naming Kind/name and the container or volume; [] when fine.
+    """
+    objects = list(objects)
+    provided = frozenset(user_provided)
+    have: dict[str, set[str]] = {}
+    for obj in objects:
+        have.setdefault(obj.get("kind", ""), set()).add((obj.get("metadata") or {}).get("name", ""))
+    out: list[str] = []
+
+    def need(owner: str, kind: str, name: Any, where: str, optional: bool = False) -> None:
+        if not name or optional or name in have.get(kind, set()) or _provided(provided, kind, name):
+            return
+        out.append(f"{owner}: {where} references {kind} '{name}' which is not in the render "
+                   f"(and not documented as user-provided)")
+
+    templates = []
+    for obj in objects:
+        owner = _name(obj)
+        claim_templates = set()
+        if obj.get("kind") == "StatefulSet":
+            claim_templates = {(t.get("metadata") or {}).get("name")
+                               for t in (obj.get("spec") or {}).get("volumeClaimTemplates") or []}
+        for meta, spec in pod_specs(obj):
+            templates.append((owner, meta.get("labels") or {}))
+            sa = spec.get("serviceAccountName") or spec.get("serviceAccount")
+            if sa and sa != "default":
+                need(owner, "ServiceAccount", sa, "serviceAccountName")
+            volume_names = set()
+            for vol in spec.get("volumes") or []:
+                vname = vol.get("name")
+                volume_names.add(vname)
+                where = f"volume '{vname}'"
+                if "configMap" in vol:
+                    cm = vol["configMap"] or {}
+                    need(owner, "ConfigMap", cm.get("name"), where, bool(cm.get("optional")))
+                if "secret" in vol:
+                    sec = vol["secret"] or {}
+                    need(owner, "Secret", sec.get("secretName"), where, bool(sec.get("optional")))
+                if "persistentVolumeClaim" in vol:
+                    claim = (vol["persistentVolumeClaim"] or {}).get("claimName")
+                    if claim not in claim_templates:
+                        need(owner, "PersistentVolumeClaim", claim, where)
+                for src in ((vol.get("projected") or {}).get("sources") or []):
+                    if "configMap" in src:
+                        cm = src["configMap"] or {}
+                        need(owner, "ConfigMap", cm.get("name"), where, bool(cm.get("optional")))
+                    if "secret" in src:
+                        sec = src["secret"] or {}
+                        need(owner, "Secret", sec.get("name"), where, bool(sec.get("optional")))
+            for section, c in _containers(spec):
+                cname = c.get("name", "?")
+                where = f"container '{cname}'"
+                for ef in c.get("envFrom") or []:
+                    if "configMapRef" in ef:
+                        r = ef["configMapRef"] or {}
+                        need(owner, "ConfigMap", r.get("name"), where + " envFrom", bool(r.get("optional")))
+                    if "secretRef" in ef:
+                        r = ef["secretRef"] or {}
+                        need(owner, "Secret", r.get("name"), where + " envFrom", bool(r.get("optional")))
+                for env in c.get("env") or []:
+                    vf = env.get("valueFrom") or {}
+                    if "configMapKeyRef" in vf:
+                        r = vf["configMapKeyRef"] or {}
+                        need(owner, "ConfigMap", r.get("name"), f"{where} env {env.get('name')}",
+                             bool(r.get("optional")))
+                    if "secretKeyRef" in vf:
+                        r = vf["secretKeyRef"] or {}
+                        need(owner, "Secret", r.get("name"), f"{where} env {env.get('name')}",
+                             bool(r.get("optional")))
+                for vm in c.get("volumeMounts") or []:
+                    mname = vm.get("name")
+                    if mname not in volume_names and mname not in claim_templates:
+                        out.append(f"{owner}: {where} mounts volume '{mname}' which is neither a "
+                                   "pod volume nor a volumeClaimTemplate")
+
+    for obj in objects:
+        if obj.get("kind") != "Service":
+            continue
+        selector = (obj.get("spec") or {}).get("selector") or {}
+        if not selector:
+            continue  # ExternalName or manually managed endpoints
+        if not any(all(labels.get(k) == v for k, v in selector.items()) for _, labels in templates):
+            sel = ", ".join(f"{k}={v}" for k, v in sorted(selector.items()))
+            out.append(f"{_name(obj)}: selector {{{sel}}} matches no pod template in the render")
+    return out
+
+
+# ---------------------------------------------------------------- containers
+def _is_helm_test(obj: dict) -> bool:
+    hook = ((obj.get("metadata") or {}).get("annotations") or {}).get("helm.sh/hook", "")
+    return "test" in str(hook)
+
+
+def check_containers(objects: Iterable[dict]) -> list[str]:
+    """Container hygiene of every workload.
+
+    Checks: every container and init container sets resources.limits.memory and
+    resources.requests (cpu and memory); every long-running container (regular containers and
+    native sidecars, i.e. init containers with ``restartPolicy: Always``; not those of Jobs,
+    CronJobs or helm test Pods, whose ``helm.sh/hook`` annotation contains ``test``) has a
+    readinessProbe and a livenessProbe.
+    Args: objects: rendered objects.
+    Returns: one message per problem, ``Kind/name: container 'c': ...``; [] when fine.
+    Source: design.md section 2 (JVM heap sized from the memory limit; data safety).
+    """
+    out: list[str] = []
+    for obj in objects:
+        owner = _name(obj)
+        batch = obj.get("kind") in ("Job", "CronJob") or (obj.get("kind") == "Pod" and _is_helm_test(obj))
+        for _meta, spec in pod_specs(obj):
+            for section, c in _containers(spec):
+                if section == "ephemeralContainers":
+                    continue
+                label = ("init container" if section == "initContainers" else "container")
+                where = f"{owner}: {label} '{c.get('name', '?')}'"
+                res = c.get("resources") or {}
+                limits, requests = res.get("limits") or {}, res.get("requests") or {}
+                if not limits.get("memory"):
+                    out.append(f"{where}: resources.limits.memory is not set")
+                missing = [r for r in ("cpu", "memory") if not requests.get(r)]
+                if missing:
+                    out.append(f"{where}: resources.requests.{' and '.join(missing)} not set")
+                long_running = section == "containers" or c.get("restartPolicy") == "Always"
+                if long_running and not batch:
+                    for probe in ("readinessProbe", "livenessProbe"):
+                        if not c.get(probe):
+                            out.append(f"{where}: has no {probe}")
+    return out

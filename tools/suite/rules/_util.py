@@ -1,0 +1,41 @@
+"""Small helpers for rule modules."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+_MISSING = object()
+
+
+def get(values: Any, path: str, default: Any = None) -> Any:
+    """Value at a dotted path (``"namenode.zkfc.resources"``), or default when any part is missing
+    or not a map.  Args: values: dict; path: dotted keys; default.  Returns: the value."""
+    cur = values
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return default
+        cur = cur[part]
+    return cur
+
+
+def as_int(value: Any) -> int | None:
+    """value as int when it is an integer (YAML int, or an integral float), else None (type
+    problems are the schema's job).  Args: value.  Returns: int or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def walk(values: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (dotted path, value) pair below values, maps only (lists are not entered).
+
+    Args: values: dict; prefix: path of values.  Yields: (path, value) for every key at any depth.
+    """
+    if isinstance(values, dict):
+        for key, val in values.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            yield path, val
+            yield from walk(val, path)

@@ -1,0 +1,59 @@
+"""Loading values files the way Helm sees them (YAML mapping at the top)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import UsageError
+
+try:  # the C loader is several times faster when libyaml is present
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+def parse_values(text: str, name: str = "<string>") -> dict:
+    """Parse YAML text holding Helm values.
+
+    Args: text: the YAML; name: what to call it in messages.
+    Returns: the top-level mapping; ``{}`` for an empty document (or one holding only comments).
+    Raises: UsageError ``NAME:LINE:COL: message`` (1-based) when the YAML does not parse, or
+        ``NAME: top level must be a mapping of values, not a list`` when it is not a mapping.
+    """
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        if mark is not None:
+            raise UsageError(f"{name}:{mark.line + 1}:{mark.column + 1}: {what}") from None
+        raise UsageError(f"{name}: {what}") from None
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{name}: invalid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = {list: "a list", str: "a string"}.get(type(data), type(data).__name__)
+        raise UsageError(f"{name}: top level must be a mapping of values, not {kind}")
+    return data
+
+
+def load_values(path: Path | str, name: str | None = None) -> dict:
+    """Read and parse a values file with PyYAML's safe loader.
+
+    Args: path: the file; name: how to name it in messages (default: path as given).
+    Returns: dict (``{}`` for an empty file).
+    Raises: UsageError for a missing/unreadable file, a parse error (``FILE:LINE:COL: message``)
+        or a top level that is not a mapping.
+    """
+    name = name if name is not None else str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a directory, not a values file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{name}: cannot read: {exc}") from None
+    return parse_values(text, name)
