@@ -6,6 +6,7 @@ the tests put first on PATH. Every invocation is appended to $FAKE_LOG as one JS
 $FAKE_SCENARIO; mutable state (znodes, counters, the fake HDFS namespace) lives next to it.
 
 Scenario keys (all optional):
+  hadoop_classpath: what `hadoop classpath` prints (tests/local point it at a real ZooKeeper jar)
   peers:            {"nn1": {"state": "active", "after": 0}}  -- `haadmin -getServiceState`:
                     answers `state` once it has been asked `after` times before; ids not
                     listed behave like a NameNode that is down (connection refused, exit 255)
@@ -157,7 +158,7 @@ def hdfs(argv, sc):
 # --- hadoop / java (ZooKeeperMain) / zkServer.sh -----------------------------------------
 def hadoop(argv, sc):
     if argv == ["classpath"]:
-        print("/opt/hadoop/etc/hadoop:/opt/hadoop/share/hadoop/common/lib/*")
+        print(sc.get("hadoop_classpath", "/opt/hadoop/etc/hadoop:/opt/hadoop/share/hadoop/common/lib/*"))
         return 0
     return 99
 
