@@ -141,7 +141,7 @@ def run(argv=None) -> int:
     from suite import paths
 
     parser = argparse.ArgumentParser(prog="stack", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--helm", choices=("3", "4", "both"), default="4")
+    parser.add_argument("--helm", choices=("3", "4", "both"), default="both", help="Helm versions to render with (default both)")
     parser.add_argument("--kube-version", action="append", dest="kube_versions")
     parser.add_argument("--install", default=DEFAULT_INSTALL, metavar="VALUES",
                         help=f"profile to install when a cluster is reachable (default {DEFAULT_INSTALL})")
