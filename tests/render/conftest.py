@@ -64,11 +64,16 @@ class Renders:
         return result
 
 
+def application_charts():
+    """Names of the charts with values.schema.json (every chart but the library chart)."""
+    return sorted(p.parent.name for p in (ROOT / "charts").glob("*/values.schema.json"))
+
+
 @pytest.fixture(scope="session")
 def renders():
-    """Session-wide Renders; prefetches every HDFS profile under both Helm versions."""
+    """Session-wide Renders; prefetches every profile of every chart under both Helm versions."""
     r = Renders()
-    r.prefetch([("hdfs", p, m) for p, _ in chart_profiles("hdfs") for m in HELM_MAJORS])
+    r.prefetch([(c, p, m) for c in application_charts() for p, _ in chart_profiles(c) for m in HELM_MAJORS])
     return r
 
 
