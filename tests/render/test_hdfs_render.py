@@ -169,8 +169,8 @@ def test_statefulset_datanodes_have_one_pvc_per_disk(renders):
     dn = one(objects, "StatefulSet", component="datanode")
     claims = dn["spec"]["volumeClaimTemplates"]
     assert [c["metadata"]["name"] for c in claims] == ["data0", "data1", "data2", "data3"]
-    assert {c["spec"]["resources"]["requests"]["storage"] for c in claims} == {"2Ti"}
-    assert {c["spec"]["storageClassName"] for c in claims} == {"local-hdd"}
+    assert {c["spec"]["resources"]["requests"]["storage"] for c in claims} == {"1Gi"}
+    assert all("storageClassName" not in c["spec"] for c in claims)
     assert len(site(objects, "hdfs-site.xml")["dfs.datanode.data.dir"].split(",")) == 4
 
 
@@ -255,14 +255,16 @@ def test_pdbs_for_every_component(renders):
     assert "maxUnavailable" not in pdbs["namenode"]
 
 
-def test_anti_affinity_presets(renders):
-    soft = one(renders.get("hdfs", "defaults"), "StatefulSet", component="namenode")
-    hard = one(renders.get("hdfs", "large-values"), "StatefulSet", component="namenode")
+def test_anti_affinity_presets():
+    soft = one(helm.render(CHART, release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="namenode")
+    hard = one(helm.render(CHART, set_values={"namenode.podAntiAffinityPreset": "hard"}, release=RELEASE,
+                           namespace=NAMESPACE), "StatefulSet", component="namenode")
     aff_soft = soft["spec"]["template"]["spec"]["affinity"]["podAntiAffinity"]
     aff_hard = hard["spec"]["template"]["spec"]["affinity"]["podAntiAffinity"]
     assert aff_soft["preferredDuringSchedulingIgnoredDuringExecution"][0]["podAffinityTerm"]["topologyKey"] == "kubernetes.io/hostname"
     assert "requiredDuringSchedulingIgnoredDuringExecution" in aff_hard
-    laptop = one(renders.get("hdfs", "example-hdfs-kind-laptop"), "StatefulSet", component="namenode")
+    laptop = one(helm.render(CHART, [ROOT / "examples" / "hdfs-kind-laptop.yaml"], release=RELEASE,
+                             namespace=NAMESPACE), "StatefulSet", component="namenode")
     assert "affinity" not in laptop["spec"]["template"]["spec"]
 
 

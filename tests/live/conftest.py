@@ -1,0 +1,141 @@
+"""Live tests: install the charts on a real cluster and exercise them.
+
+The cluster comes from pytest-helm-charts' `--kubeconfig` option (or $KUBECONFIG, or
+~/.kube/config). Reachability is probed once; when no cluster answers, every test in this
+folder is skipped with one reason saying why. Each test gets its own namespace; releases are
+installed with `helm upgrade --install --wait` and uninstalled afterwards (PVCs are kept by the
+charts, so fixtures delete the namespace, which removes them).
+"""
+import os
+import pathlib
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from suite import helm as suite_helm
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+LIVE_DIR = pathlib.Path(__file__).resolve().parent
+
+
+def kubectl_binary():
+    """kubectl on PATH, else the one bin/setup put in .tools/kubectl (str), else "kubectl"."""
+    import shutil
+    local = ROOT / ".tools" / "kubectl" / "kubectl"
+    return shutil.which("kubectl") or (str(local) if local.exists() else "kubectl")
+
+
+def _kubeconfig(config):
+    """Path of the kubeconfig to use (str) or None."""
+    given = config.getoption("kubeconfig", default=None) or os.environ.get("KUBECONFIG")
+    if given:
+        return given
+    default = pathlib.Path.home() / ".kube" / "config"
+    return str(default) if default.exists() else None
+
+
+def cluster_unreachable_reason(config):
+    """None when a cluster answers `kubectl version` within 10 s, else the reason (str)."""
+    kubeconfig = _kubeconfig(config)
+    if not kubeconfig:
+        return "no cluster: no --kubeconfig, $KUBECONFIG or ~/.kube/config"
+    if not pathlib.Path(kubeconfig).exists():
+        return f"no cluster: kubeconfig {kubeconfig} does not exist"
+    try:
+        run = subprocess.run([kubectl_binary(), "--kubeconfig", kubeconfig, "version", "--request-timeout=10s",
+                              "-o", "json"], capture_output=True, text=True, timeout=20)
+    except FileNotFoundError:
+        return "no cluster: kubectl is not installed"
+    except subprocess.TimeoutExpired:
+        return f"no cluster: the API server of {kubeconfig} did not answer within 20 s"
+    if run.returncode != 0 or '"serverVersion"' not in run.stdout:
+        last = (run.stderr.strip().splitlines() or ["no server version"])[-1]
+        return f"no cluster reachable with {kubeconfig}: {last}"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    live = [i for i in items if LIVE_DIR in pathlib.Path(str(i.fspath)).parents]
+    if not live:
+        return
+    reason = cluster_unreachable_reason(config)
+    if reason:
+        marker = pytest.mark.skip(reason=f"live tests need a Kubernetes cluster: {reason}")
+        for item in live:
+            item.add_marker(marker)
+
+
+class Kube:
+    """kubectl and helm bound to one kubeconfig and namespace."""
+
+    def __init__(self, kubeconfig, namespace):
+        self.kubeconfig = kubeconfig
+        self.namespace = namespace
+        self.helm_bin = suite_helm.helm_binary(4)
+
+    def kubectl(self, *args, check=True, timeout=300, stdin=None):
+        """Run kubectl in the namespace; return CompletedProcess (text)."""
+        cmd = [kubectl_binary(), "--kubeconfig", self.kubeconfig, "-n", self.namespace, *args]
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=timeout, input=stdin)
+
+    def exec(self, pod, container, *command, check=True, timeout=300):
+        """Run a command in a container; return CompletedProcess (text)."""
+        return self.kubectl("exec", pod, "-c", container, "--", *command, check=check, timeout=timeout)
+
+    def helm(self, *args, check=True, timeout=1800):
+        cmd = [self.helm_bin, "--kubeconfig", self.kubeconfig, "-n", self.namespace, *args]
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=timeout)
+
+    def install(self, release, chart, values_files=(), set_values=(), timeout="15m"):
+        """helm upgrade --install --wait (rolls back on failure); raises CalledProcessError with helm's output."""
+        args = ["upgrade", "--install", release, str(ROOT / "charts" / chart), "--wait", "--timeout", timeout,
+                "--rollback-on-failure"]
+        for f in values_files:
+            args += ["-f", str(f)]
+        for s in set_values:
+            args += ["--set", s]
+        run = self.helm(*args, check=False)
+        if run.returncode != 0:
+            self.dump()
+            raise AssertionError(f"helm install of {chart} failed:\n{run.stdout}\n{run.stderr}")
+        return run
+
+    def wait_until(self, predicate, timeout, interval=5, what="condition"):
+        """Poll predicate() until it returns truthy; return its value or fail after timeout seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                self.dump()
+                pytest.fail(f"timed out after {timeout}s waiting for {what}")
+            time.sleep(interval)
+
+    def dump(self):
+        """Print events and pod logs of the namespace (shown by pytest on failure)."""
+        print(self.kubectl("get", "events", "--sort-by=.lastTimestamp", check=False).stdout)
+        print(self.kubectl("get", "pods", "-o", "wide", check=False).stdout)
+        print(self.kubectl("logs", "--all-containers", "--prefix", "--tail=200", "-l",
+                           "app.kubernetes.io/managed-by=Helm", check=False).stdout)
+
+
+@pytest.fixture(scope="module")
+def kube_config(pytestconfig):
+    """Overrides pytest-helm-charts' fixture: also accept ~/.kube/config."""
+    return _kubeconfig(pytestconfig)
+
+
+@pytest.fixture
+def kube(pytestconfig, kube_cluster):
+    """A Kube in a fresh namespace (deleted with everything in it after the test)."""
+    namespace = f"live-{uuid.uuid4().hex[:8]}"
+    k = Kube(_kubeconfig(pytestconfig), namespace)
+    subprocess.run([kubectl_binary(), "--kubeconfig", k.kubeconfig, "create", "namespace", namespace], check=True,
+                   capture_output=True)
+    yield k
+    k.helm("uninstall", "--wait", *k.helm("list", "-q").stdout.split(), check=False)
+    subprocess.run([kubectl_binary(), "--kubeconfig", k.kubeconfig, "delete", "namespace", namespace, "--wait=false"],
+                   capture_output=True)

@@ -1,0 +1,31 @@
+"""What chart-testing and `helm package` do to our symlinked library chart: `helm dependency build`
+writes common-<version>.tgz next to the charts/common symlink; the chart must still lint and
+render, and a package must hold the library chart exactly once (the .tgz is .helmignore'd)."""
+import shutil
+import subprocess
+import tarfile
+
+import pytest
+
+from conftest import HELM_MAJORS, ROOT, application_charts
+from suite import helm
+
+
+@pytest.mark.parametrize("major", HELM_MAJORS)
+@pytest.mark.parametrize("chart", application_charts())
+def test_dependency_build_then_lint_render_and_package(tmp_path, chart, major):
+    charts = tmp_path / "charts"
+    shutil.copytree(ROOT / "charts", charts, symlinks=True)
+    binary = helm.helm_binary(major)
+    run = lambda *a: subprocess.run([binary, *a], capture_output=True, text=True)  # noqa: E731
+    assert run("dependency", "build", str(charts / chart)).returncode == 0
+    assert (charts / chart / "charts" / "common").is_symlink()
+    ok, output = helm.lint(charts / chart, major=major)
+    assert ok, output
+    assert helm.render(charts / chart, major=major)
+    packaged = run("package", str(charts / chart), "-d", str(tmp_path / "out"))
+    assert packaged.returncode == 0, packaged.stderr
+    (archive,) = (tmp_path / "out").glob("*.tgz")
+    names = tarfile.open(archive).getnames()
+    assert sum(n.endswith("/charts/common/Chart.yaml") for n in names) == 1
+    assert not [n for n in names if n.endswith(".tgz")]
