@@ -1,0 +1,198 @@
+"""Run what a chart renders, as its pods would, without a cluster.
+
+A chart is rendered with Helm; for one pod of a workload the harness collects what the kubelet
+would give the container: its command and args, its env (downward-API POD_NAME and pod IP
+resolved), and the files of the ConfigMaps and Secrets it mounts. Then it lays them out under a
+per-pod directory and runs the real program.
+
+What differs from a pod, and why (each is a substitution, applied to commands, env values and
+mounted files alike):
+- Paths: a container's mount paths (/conf, /data, /opt/hdfs-scripts, ...) become directories
+  under the pod's work dir.
+- Addresses: every pod's stable DNS name (<pod>.<headless service>.<namespace>.svc.<domain>) becomes
+  its own loopback address 127.0.0.<n>, so peers reach each other as they would in a cluster.
+Pods here share one network namespace, so a program that binds 0.0.0.0 must bind its own loopback
+address instead; callers pass such edits explicitly (``edits``) and the tests name them.
+
+Processes are started with bounded timeouts, their output goes to per-pod log files (printed when
+a test fails) and Cluster.stop() kills everything it started.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import re
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from suite import helm
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def workload(objects, kind, name):
+    """The rendered object of ``kind``/``name`` (dict); KeyError when absent."""
+    for obj in objects:
+        if obj["kind"] == kind and obj["metadata"]["name"] == name:
+            return obj
+    raise KeyError(f"{kind}/{name} not in the render")
+
+
+def pod_fqdns(objects, cluster_domain="cluster.local"):
+    """{pod fqdn: pod name} for every StatefulSet pod in the render (ordered by appearance)."""
+    out = {}
+    for obj in objects:
+        if obj["kind"] != "StatefulSet":
+            continue
+        name, ns = obj["metadata"]["name"], obj["metadata"]["namespace"]
+        for i in range(obj["spec"]["replicas"]):
+            out[f"{name}-{i}.{obj['spec']['serviceName']}.{ns}.svc.{cluster_domain}"] = f"{name}-{i}"
+    return out
+
+
+@dataclass
+class Pod:
+    """One pod of a rendered StatefulSet, laid out under ``workdir``."""
+    name: str
+    ip: str
+    workdir: Path
+    spec: dict
+    objects: list
+    substitutions: dict = field(default_factory=dict)
+
+    def _volume_files(self, volume):
+        """{relative path: bytes} of a ConfigMap/Secret volume, or None for other volume types."""
+        if "configMap" in volume:
+            cm = workload(self.objects, "ConfigMap", volume["configMap"]["name"])
+            return {k: v.encode() for k, v in cm.get("data", {}).items()}
+        if "secret" in volume:
+            secret = workload(self.objects, "Secret", volume["secret"]["secretName"])
+            files = {k: base64.b64decode(v) for k, v in secret.get("data", {}).items()}
+            files.update({k: v.encode() for k, v in secret.get("stringData", {}).items()})
+            return files
+        return None
+
+    def substitute(self, text):
+        """Apply the path and address substitutions to a string in one pass (longest match first,
+        so a replacement is never rewritten again)."""
+        if not self.substitutions:
+            return text
+        pattern = re.compile("|".join(re.escape(k) for k in sorted(self.substitutions, key=len, reverse=True)))
+        return pattern.sub(lambda m: self.substitutions[m.group(0)], text)
+
+    def container(self, name, init=False):
+        containers = self.spec.get("initContainers" if init else "containers", [])
+        for c in containers:
+            if c["name"] == name:
+                return c
+        raise KeyError(f"container {name} not in pod {self.name}")
+
+    def prepare(self, container_name, init=False, edits=None):
+        """Lay out the mounts of one container; return (argv list, env dict) ready to run.
+
+        edits: {mounted file name: function(text) -> text} applied after substitution.
+        """
+        c = self.container(container_name, init)
+        volumes = {v["name"]: v for v in self.spec.get("volumes", [])}
+        for mount in c.get("volumeMounts", []):
+            target = self.workdir / mount["mountPath"].lstrip("/")
+            self.substitutions[mount["mountPath"]] = str(target)
+        for mount in c.get("volumeMounts", []):
+            target = Path(self.substitutions[mount["mountPath"]])
+            target.mkdir(parents=True, exist_ok=True)
+            files = self._volume_files(volumes[mount["name"]]) if mount["name"] in volumes else None
+            for fname, data in (files or {}).items():
+                path = target / fname
+                text = self.substitute(data.decode())
+                if edits and fname in edits:
+                    text = edits[fname](text)
+                path.write_text(text)
+                path.chmod(0o755)
+        env = {}
+        for e in c.get("env", []):
+            if "value" in e:
+                env[e["name"]] = self.substitute(str(e["value"]))
+            elif e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.name":
+                env[e["name"]] = self.name
+            elif e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "status.podIP":
+                env[e["name"]] = self.ip
+        argv = [self.substitute(a) for a in c.get("command", []) + c.get("args", [])]
+        return argv, env
+
+
+class Cluster:
+    """The pods of one render, each with its own loopback address and work dir."""
+
+    def __init__(self, objects, workdir, first_ip=10):
+        self.objects = objects
+        self.workdir = Path(workdir)
+        self.addresses = {}
+        self.processes = {}
+        for n, (fqdn, pod) in enumerate(pod_fqdns(objects).items()):
+            self.addresses[fqdn] = (pod, f"127.0.0.{first_ip + n}")
+
+    @classmethod
+    def render(cls, chart, workdir, values_files=(), set_values=None, release="local", namespace="local"):
+        """Render ``chart`` (name under charts/) with Helm 4 and return a Cluster."""
+        objects = helm.render(ROOT / "charts" / chart, values_files, set_values=set_values, release=release,
+                              namespace=namespace)
+        return cls(objects, workdir)
+
+    def ip(self, pod_name):
+        for pod, ip in self.addresses.values():
+            if pod == pod_name:
+                return ip
+        raise KeyError(pod_name)
+
+    def pod(self, statefulset, ordinal):
+        """A Pod for <statefulset>-<ordinal>, with DNS names mapped to loopback addresses."""
+        sts = workload(self.objects, "StatefulSet", statefulset)
+        name = f"{statefulset}-{ordinal}"
+        subs = {fqdn: ip for fqdn, (_, ip) in self.addresses.items()}
+        return Pod(name, self.ip(name), self.workdir / name, sts["spec"]["template"]["spec"], self.objects, subs)
+
+    def start(self, key, argv, env, extra_path=(), log_name=None):
+        """Start a process (key: any hashable id) with PATH extended by extra_path; return Popen."""
+        log_path = self.workdir / f"{log_name or key}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        full_env = {"PATH": os.pathsep.join([*map(str, extra_path), os.environ.get("PATH", "/usr/bin:/bin")]),
+                    "HOME": str(self.workdir), "LANG": "C.UTF-8", **env}
+        log = open(log_path, "w")
+        proc = subprocess.Popen(argv, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc.log_path = log_path
+        self.processes[key] = proc
+        return proc
+
+    def kill(self, key):
+        """Kill one started process (its whole process group) and wait for it."""
+        proc = self.processes.pop(key)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+    def stop(self):
+        for key in list(self.processes):
+            self.kill(key)
+
+    def logs(self):
+        """All process logs (str), for failure messages."""
+        out = []
+        for path in sorted(self.workdir.glob("*.log")):
+            out.append(f"--- {path.name} ---\n{path.read_text()[-4000:]}")
+        return "\n".join(out)
+
+
+def wait_for(predicate, timeout, interval=0.25, what="condition", on_timeout=None):
+    """Poll predicate() until truthy; return its value, or raise AssertionError after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            extra = on_timeout() if on_timeout else ""
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{extra}")
+        time.sleep(interval)
