@@ -97,6 +97,8 @@ template (and by the umbrella chart through the same helpers).
 
 {{/* Environment every Hadoop container gets. */}}
 {{- define "hdfs.env.common" -}}
+- name: HADOOP_HOME
+  value: /opt/hadoop
 - name: HADOOP_CONF_DIR
   value: /etc/hadoop/conf
 - name: HADOOP_LOG_DIR

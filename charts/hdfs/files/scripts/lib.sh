@@ -14,6 +14,11 @@
 
 SCRIPT_NAME=${SCRIPT_NAME:-${0##*/}}
 
+# The Hadoop commands (hdfs, hadoop) come from $HADOOP_HOME/bin whatever the image's PATH is.
+if [[ -n ${HADOOP_HOME:-} && -d ${HADOOP_HOME}/bin ]]; then
+  PATH="$HADOOP_HOME/bin:$PATH"
+fi
+
 # ---------------------------------------------------------------------------------------
 # Logging: one line per message on stderr, "<UTC timestamp> <script>: <message>".
 # ---------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ spec:
     - name: datanode
       image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
-      command: ["hdfs", "datanode"]
+      command: ["/opt/hadoop/bin/hdfs", "datanode"]
       env:
         {{- include "hdfs.env.common" . | nindent 8 }}
         - name: HDFS_DATANODE_OPTS
