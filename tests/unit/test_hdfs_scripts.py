@@ -126,7 +126,8 @@ def test_fresh_cluster_rerun_by_claim_holder_formats_again(sandbox, journalnodes
 
 def test_fresh_cluster_claim_held_by_other_pod_waits(sandbox, journalnodes):
     sandbox.scenario["znodes"] = {"/hdfs-bootstrap": "", CLAIM: "hdfs-namenode-1"}
-    result = run_bootstrap(sandbox, journalnodes(EMPTY, EMPTY, EMPTY))
+    # A window for several polling rounds even on a loaded machine (each round runs fakes).
+    result = run_bootstrap(sandbox, journalnodes(EMPTY, EMPTY, EMPTY), BOOTSTRAP_TIMEOUT_SECONDS="5")
     assert result.rc == 1, result
     assert result.namenode_calls() == [], result
     assert len(result.haadmin_state_queries("nn1")) >= 2, "must keep checking for the peer"
@@ -191,7 +192,7 @@ def test_peer_still_initializing_is_not_a_bootstrap_source(sandbox, journalnodes
     (OURS, EMPTY, None),  # one JN lost its disk, one is down: one journal is enough
 ])
 def test_both_volumes_lost_but_journal_exists_refuses_to_format(sandbox, journalnodes, journals):
-    result = run_bootstrap(sandbox, journalnodes(*journals))
+    result = run_bootstrap(sandbox, journalnodes(*journals), BOOTSTRAP_TIMEOUT_SECONDS="5")
     assert result.rc == 1, result
     assert result.namenode_calls() == [], result
     assert result.zk_commands() == [], "must not even try to claim the format"
@@ -204,7 +205,7 @@ def test_both_volumes_lost_but_journal_exists_refuses_to_format(sandbox, journal
 
 def test_unreachable_journalnodes_retry_then_fail_naming_them(sandbox, journalnodes):
     jns = journalnodes(None, EMPTY, None)
-    result = run_bootstrap(sandbox, jns)
+    result = run_bootstrap(sandbox, jns, BOOTSTRAP_TIMEOUT_SECONDS="5")
     assert result.rc == 1, result
     assert result.namenode_calls() == [], result
     assert result.zk_commands() == []
