@@ -13,7 +13,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-CHARTS = ("hdfs",)
+CHARTS = ("hdfs", "alluxio", "spark")
 
 
 def render(chart):

@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import Problem
-from . import hdfs
+from . import alluxio, hdfs, spark
 
 RuleFn = Callable[[dict], "list[Problem]"]
 
 RULES: dict[str, RuleFn] = {
     "hdfs": hdfs.check,
+    "alluxio": alluxio.check,
+    "spark": spark.check,
 }
 
 

@@ -1,0 +1,252 @@
+{{/*
+Names, addresses and derived settings of the Alluxio chart, computed once here
+and used by every template (and by the umbrella chart through the same helpers).
+*/}}
+
+{{- define "alluxio.fullname" -}}{{ include "common.names.fullname" . }}{{- end -}}
+{{- define "alluxio.configMapName" -}}{{ printf "%s-config" (include "alluxio.fullname" .) }}{{- end -}}
+{{- define "alluxio.scriptsConfigMapName" -}}{{ printf "%s-scripts" (include "alluxio.fullname" .) }}{{- end -}}
+{{- define "alluxio.master.fullname" -}}{{ include "common.names.component" (dict "component" "master" "context" .) }}{{- end -}}
+{{- define "alluxio.master.headless" -}}{{ printf "%s-headless" (include "alluxio.master.fullname" .) }}{{- end -}}
+{{- define "alluxio.worker.fullname" -}}{{ include "common.names.component" (dict "component" "worker" "context" .) }}{{- end -}}
+{{- define "alluxio.worker.headless" -}}{{ printf "%s-headless" (include "alluxio.worker.fullname" .) }}{{- end -}}
+{{- define "alluxio.fuse.fullname" -}}{{ include "common.names.component" (dict "component" "fuse" "context" .) }}{{- end -}}
+
+{{- define "alluxio.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "alluxio.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Journal type: journal.type, else UFS for one master and EMBEDDED (Raft) for more. */}}
+{{- define "alluxio.journal.type" -}}
+{{- if .Values.journal.type -}}
+{{- .Values.journal.type -}}
+{{- else if gt (int .Values.master.replicaCount) 1 -}}
+EMBEDDED
+{{- else -}}
+UFS
+{{- end -}}
+{{- end -}}
+
+{{/* FQDN of master pod i. Usage: include "alluxio.master.host" (dict "ordinal" 0 "context" $) */}}
+{{- define "alluxio.master.host" -}}
+{{- include "common.names.podFqdn" (dict "statefulset" (include "alluxio.master.fullname" .context) "service" (include "alluxio.master.headless" .context) "ordinal" .ordinal "context" .context) -}}
+{{- end -}}
+
+{{/* "host:port,host:port" of every master pod for one port. Usage: include "alluxio.master.addresses" (dict "port" 19200 "context" $) */}}
+{{- define "alluxio.master.addresses" -}}
+{{- include "common.names.podAddressList" (dict "statefulset" (include "alluxio.master.fullname" .context) "service" (include "alluxio.master.headless" .context) "replicas" .context.Values.master.replicaCount "port" .port "context" .context) -}}
+{{- end -}}
+
+{{/* The pod's own FQDN from the downward-API env POD_NAME (for -Dalluxio.master.hostname). */}}
+{{- define "alluxio.master.selfHost" -}}
+{{- printf "$(POD_NAME).%s.%s.svc.%s" (include "alluxio.master.headless" .) (include "common.names.namespace" .) (include "common.names.clusterDomain" .) -}}
+{{- end -}}
+
+{{/* Root UFS URI: hdfs://<nameservice><path> with hdfs.configMap, else ufs.root (may be empty). */}}
+{{- define "alluxio.rootUfs" -}}
+{{- if .Values.hdfs.configMap -}}
+{{- printf "hdfs://%s/%s" .Values.hdfs.nameservice (trimPrefix "/" .Values.hdfs.path) -}}
+{{- else -}}
+{{- .Values.ufs.root -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of the Secret with the object store keys ("" when none is used). */}}
+{{- define "alluxio.ufs.secretName" -}}
+{{- $c := .Values.ufs.credentials -}}
+{{- if $c.existingSecret -}}
+{{- $c.existingSecret -}}
+{{- else if $c.accessKeyId -}}
+{{- printf "%s-ufs" (include "alluxio.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Sum of the MEM-tier directory quotas in bytes (0 without a MEM level). */}}
+{{- define "alluxio.tieredStore.memBytes" -}}
+{{- $sum := 0.0 -}}
+{{- range .Values.tieredStore.levels -}}
+{{- if eq .alias "MEM" -}}
+{{- range .dirs -}}
+{{- $sum = addf $sum (include "common.quantity.bytes" .quota | float64) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- printf "%.0f" $sum -}}
+{{- end -}}
+
+{{/*
+Worker container resources: the configured JVM resources with the MEM-tier
+quota added to requests.memory and limits.memory, rendered in MiB (rounded up).
+RAM-backed emptyDir pages are charged to the pod's memory cgroup, so without
+this the kernel would OOM-kill a worker whose cache fills up.
+*/}}
+{{- define "alluxio.worker.resources" -}}
+{{- $res := deepCopy .Values.worker.resources -}}
+{{- $mem := include "alluxio.tieredStore.memBytes" . | float64 -}}
+{{- if gt $mem 0.0 -}}
+{{- range $section := list "requests" "limits" -}}
+{{- $block := get $res $section | default dict -}}
+{{- if $block.memory -}}
+{{- $total := addf (include "common.quantity.bytes" $block.memory | float64) $mem -}}
+{{- $_ := set $block "memory" (printf "%.0fMi" (ceil (divf $total 1048576.0))) -}}
+{{- $_ := set $res $section $block -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $res -}}
+{{- end -}}
+
+{{/*
+Worker JVM options. The container limit includes the MEM tier, so the heap
+percentage is scaled to apply to the JVM's own share only:
+  effective % = maxRAMPercentage * jvm limit / (jvm limit + MEM quota).
+*/}}
+{{- define "alluxio.worker.jvmOpts" -}}
+{{- $jvm := deepCopy .Values.worker.jvm -}}
+{{- $mem := include "alluxio.tieredStore.memBytes" . | float64 -}}
+{{- $limit := (.Values.worker.resources.limits | default dict).memory -}}
+{{- if and (gt $mem 0.0) $limit -}}
+{{- $base := include "common.quantity.bytes" $limit | float64 -}}
+{{- $_ := set $jvm "maxRAMPercentage" (printf "%.2f" (divf (mulf (float64 $jvm.maxRAMPercentage) $base) (addf $base $mem))) -}}
+{{- end -}}
+{{- include "common.jvm.opts" $jvm -}}
+{{- end -}}
+
+{{/* Volume name of tier level l, directory d. */}}
+{{- define "alluxio.tier.volumeName" -}}{{ printf "tier%d-%d" (int .level) (int .dir) }}{{- end -}}
+
+{{/* Environment every Alluxio container gets. */}}
+{{- define "alluxio.env.common" -}}
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: POD_IP
+  valueFrom:
+    fieldRef:
+      fieldPath: status.podIP
+- name: NODE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: spec.nodeName
+{{- with (include "alluxio.ufs.secretName" .) }}
+- name: AWS_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.ufs.credentials.accessKeyIdKey }}
+- name: AWS_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.ufs.credentials.secretKeyKey }}
+{{- end }}
+{{- end -}}
+
+{{/* Volumes every Alluxio pod gets: chart configuration, scripts, writable conf, logs and /tmp. */}}
+{{- define "alluxio.volumes.common" -}}
+- name: chart-config
+  configMap:
+    name: {{ include "alluxio.configMapName" . }}
+- name: scripts
+  configMap:
+    name: {{ include "alluxio.scriptsConfigMapName" . }}
+    defaultMode: 0555
+- name: conf
+  emptyDir: {}
+- name: logs
+  emptyDir: {}
+- name: tmp
+  emptyDir: {}
+{{- if .Values.hdfs.configMap }}
+- name: hadoop-conf
+  configMap:
+    name: {{ .Values.hdfs.configMap }}
+{{- end }}
+{{- end -}}
+
+{{- define "alluxio.volumeMounts.common" -}}
+- name: conf
+  mountPath: /opt/alluxio/conf
+- name: logs
+  mountPath: /opt/alluxio/logs
+- name: tmp
+  mountPath: /tmp
+- name: scripts
+  mountPath: /opt/alluxio-scripts
+  readOnly: true
+{{- if .Values.hdfs.configMap }}
+- name: hadoop-conf
+  mountPath: {{ .Values.hdfs.mountPath }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/*
+Init container that assembles /opt/alluxio/conf: the image's defaults plus the
+chart's alluxio-site.properties (the entrypoint appends alluxio-env.sh there,
+so the directory must be writable while the root filesystem stays read-only).
+Usage: include "alluxio.initContainer.config" (dict "securityContext" .Values.master.containerSecurityContext "context" $)
+*/}}
+{{- define "alluxio.initContainer.config" -}}
+- name: config
+  image: {{ include "common.images.image" (dict "image" .context.Values.image "context" .context) }}
+  imagePullPolicy: {{ .context.Values.image.pullPolicy }}
+  command: ["bash", "-euo", "pipefail", "/opt/alluxio-scripts/config-init.sh"]
+  resources:
+    {{- toYaml .context.Values.init.resources | nindent 4 }}
+  {{- include "alluxio.container.securityContext" .securityContext | nindent 2 }}
+  volumeMounts:
+    - name: conf
+      mountPath: /conf-out
+    - name: chart-config
+      mountPath: /opt/alluxio-chart-conf
+      readOnly: true
+    - name: scripts
+      mountPath: /opt/alluxio-scripts
+      readOnly: true
+{{- end -}}
+
+{{/* Pod-level fields shared by every workload of the chart. */}}
+{{- define "alluxio.pod.common" -}}
+serviceAccountName: {{ include "alluxio.serviceAccountName" .context }}
+automountServiceAccountToken: {{ .context.Values.serviceAccount.automountServiceAccountToken }}
+enableServiceLinks: false
+{{- include "common.images.pullSecrets" .context }}
+{{- with .values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
+{{- with (include "common.securityContext" .values.podSecurityContext) }}
+securityContext:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- include "common.pod.scheduling" (dict "values" .values "component" .component "context" .context) }}
+{{- end -}}
+
+{{/* Pod template metadata: standard labels + podLabels, config checksums + podAnnotations. */}}
+{{- define "alluxio.pod.metadata" -}}
+labels:
+  {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}
+  {{- with .values.podLabels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+annotations:
+  checksum/config: {{ include (print .context.Template.BasePath "/config/configmap.yaml") .context | sha256sum }}
+  checksum/scripts: {{ include (print .context.Template.BasePath "/config/configmap-scripts.yaml") .context | sha256sum }}
+  {{- with .values.podAnnotations }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end -}}
+
+{{/* A container's securityContext from values. */}}
+{{- define "alluxio.container.securityContext" -}}
+{{- with (include "common.securityContext" .) }}
+securityContext:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,158 @@
+{{/*
+Worker pod template, shared by the StatefulSet (default) and the DaemonSet.
+Tier directory <d> of level <l> is the volume "tier<l>-<d>" mounted at its path:
+MEM on a RAM-backed emptyDir sized to its quota; SSD/HDD on a disk-backed
+emptyDir, a hostPath, or a PVC template (StatefulSet only) - never in RAM.
+*/}}
+{{- define "alluxio.worker.podTemplate" -}}
+{{- $v := .Values.worker -}}
+{{- $jw := .Values.jobWorker -}}
+{{- $sc := .Values.shortCircuit -}}
+{{- $component := "worker" -}}
+metadata:
+  {{- include "alluxio.pod.metadata" (dict "values" $v "component" $component "context" .) | nindent 2 }}
+spec:
+  {{- include "alluxio.pod.common" (dict "values" $v "component" $component "context" .) | nindent 2 }}
+  {{- if $v.hostNetwork }}
+  hostNetwork: true
+  dnsPolicy: ClusterFirstWithHostNet
+  {{- end }}
+  initContainers:
+    {{- include "alluxio.initContainer.config" (dict "securityContext" $v.containerSecurityContext "context" .) | nindent 4 }}
+  containers:
+    - name: worker
+      image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      # worker-only --no-format: the image's plain "worker" wipes the tier directories on start.
+      command: ["tini", "--", "/entrypoint.sh"]
+      args: ["worker-only", "--no-format"]
+      env:
+        {{- include "alluxio.env.common" . | nindent 8 }}
+        # Clients connect to the pod IP; locality matches on the node name, so clients on the
+        # same node (alluxio.locality.node=<their node>) prefer this worker without hostNetwork.
+        - name: ALLUXIO_WORKER_JAVA_OPTS
+          value: {{ printf "%s -Dalluxio.worker.hostname=$(POD_IP) -Dalluxio.worker.container.hostname=$(POD_IP) -Dalluxio.locality.node=$(NODE_NAME)" (include "alluxio.worker.jvmOpts" .) | quote }}
+        {{- with $v.extraEnv }}
+        {{- include "common.tplvalues.render" (dict "value" . "context" $) | nindent 8 }}
+        {{- end }}
+      ports:
+        - name: rpc
+          containerPort: {{ $v.ports.rpc }}
+        - name: web
+          containerPort: {{ $v.ports.web }}
+      {{- if $v.livenessProbe.enabled }}
+      livenessProbe:
+        tcpSocket:
+          port: rpc
+        {{- include "common.probe.timings" $v.livenessProbe | nindent 8 }}
+      {{- end }}
+      {{- if $v.readinessProbe.enabled }}
+      readinessProbe:
+        tcpSocket:
+          port: rpc
+        {{- include "common.probe.timings" $v.readinessProbe | nindent 8 }}
+      {{- end }}
+      # The MEM tier quota is added to the memory request and limit (see _helpers.tpl).
+      resources:
+        {{- include "alluxio.worker.resources" . | nindent 8 }}
+      {{- include "alluxio.container.securityContext" $v.containerSecurityContext | nindent 6 }}
+      volumeMounts:
+        {{- include "alluxio.volumeMounts.common" . | nindent 8 }}
+        {{- range $l, $level := .Values.tieredStore.levels }}
+        {{- range $d, $dir := $level.dirs }}
+        - name: {{ include "alluxio.tier.volumeName" (dict "level" $l "dir" $d) }}
+          mountPath: {{ $dir.path }}
+        {{- end }}
+        {{- end }}
+        {{- if and $sc.enabled (eq $sc.policy "uuid") }}
+        - name: domain-socket
+          mountPath: {{ $sc.mountPath }}
+        {{- end }}
+        {{- with $v.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    - name: job-worker
+      image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      command: ["tini", "--", "/entrypoint.sh"]
+      args: ["job-worker"]
+      env:
+        {{- include "alluxio.env.common" . | nindent 8 }}
+        - name: ALLUXIO_JOB_WORKER_JAVA_OPTS
+          value: {{ printf "%s -Dalluxio.job.worker.hostname=$(POD_IP) -Dalluxio.locality.node=$(NODE_NAME)" (include "common.jvm.opts" $jw.jvm) | quote }}
+        {{- with $jw.extraEnv }}
+        {{- include "common.tplvalues.render" (dict "value" . "context" $) | nindent 8 }}
+        {{- end }}
+      ports:
+        - name: job-rpc
+          containerPort: {{ $jw.ports.rpc }}
+        - name: job-data
+          containerPort: {{ $jw.ports.data }}
+        - name: job-web
+          containerPort: {{ $jw.ports.web }}
+      {{- if $jw.livenessProbe.enabled }}
+      livenessProbe:
+        tcpSocket:
+          port: job-rpc
+        {{- include "common.probe.timings" $jw.livenessProbe | nindent 8 }}
+      {{- end }}
+      {{- if $jw.readinessProbe.enabled }}
+      readinessProbe:
+        tcpSocket:
+          port: job-rpc
+        {{- include "common.probe.timings" $jw.readinessProbe | nindent 8 }}
+      {{- end }}
+      resources:
+        {{- toYaml $jw.resources | nindent 8 }}
+      {{- include "alluxio.container.securityContext" $v.containerSecurityContext | nindent 6 }}
+      volumeMounts:
+        {{- include "alluxio.volumeMounts.common" . | nindent 8 }}
+  volumes:
+    {{- include "alluxio.volumes.common" . | nindent 4 }}
+    {{- range $l, $level := .Values.tieredStore.levels }}
+    {{- range $d, $dir := $level.dirs }}
+    {{- $vol := $dir.volume | default dict }}
+    {{- $type := default "emptyDir" $vol.type }}
+    {{- if eq $type "emptyDir" }}
+    - name: {{ include "alluxio.tier.volumeName" (dict "level" $l "dir" $d) }}
+      emptyDir:
+        {{- if eq $level.alias "MEM" }}
+        medium: Memory
+        {{- end }}
+        sizeLimit: {{ $dir.quota | quote }}
+    {{- else if eq $type "hostPath" }}
+    - name: {{ include "alluxio.tier.volumeName" (dict "level" $l "dir" $d) }}
+      hostPath:
+        path: {{ $vol.hostPath }}
+        type: DirectoryOrCreate
+    {{- end }}
+    {{- end }}
+    {{- end }}
+    {{- if and $sc.enabled (eq $sc.policy "uuid") }}
+    # Domain sockets of this node's workers (uuid names keep several workers apart).
+    - name: domain-socket
+      {{- if eq $sc.volumeType "hostPath" }}
+      hostPath:
+        path: {{ $sc.hostPath }}
+        type: DirectoryOrCreate
+      {{- else }}
+      emptyDir: {}
+      {{- end }}
+    {{- end }}
+    {{- with $v.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+{{- end -}}
+
+{{/* volumeClaimTemplates entries of the pvc tier directories (StatefulSet). */}}
+{{- define "alluxio.worker.claimTemplates" -}}
+{{- range $l, $level := .Values.tieredStore.levels }}
+{{- range $d, $dir := $level.dirs }}
+{{- $vol := $dir.volume | default dict }}
+{{- if eq (default "emptyDir" $vol.type) "pvc" }}
+{{- $p := dict "accessModes" (list "ReadWriteOnce") "size" (default $dir.quota $vol.size) "storageClass" ($vol.storageClass | default "") "annotations" dict }}
+{{ include "common.storage.claimTemplate" (dict "name" (include "alluxio.tier.volumeName" (dict "level" $l "dir" $d)) "persistence" $p "component" "worker" "context" $) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,226 @@
+{{/*
+Names, addresses and derived sizes of the Spark chart, computed here once and
+used by every template.
+*/}}
+
+{{- define "spark.fullname" -}}{{ include "common.names.fullname" . }}{{- end -}}
+{{- define "spark.configMapName" -}}{{ printf "%s-config" (include "spark.fullname" .) }}{{- end -}}
+{{- define "spark.master.fullname" -}}{{ include "common.names.component" (dict "component" "master" "context" .) }}{{- end -}}
+{{- define "spark.master.headless" -}}{{ printf "%s-headless" (include "spark.master.fullname" .) }}{{- end -}}
+{{- define "spark.worker.fullname" -}}{{ include "common.names.component" (dict "component" "worker" "context" .) }}{{- end -}}
+{{- define "spark.worker.headless" -}}{{ printf "%s-headless" (include "spark.worker.fullname" .) }}{{- end -}}
+{{- define "spark.zeppelin.fullname" -}}{{ include "common.names.component" (dict "component" "zeppelin" "context" .) }}{{- end -}}
+{{- define "spark.zeppelin.headless" -}}{{ printf "%s-driver" (include "spark.zeppelin.fullname" .) }}{{- end -}}
+{{- define "spark.rstudio.fullname" -}}{{ include "common.names.component" (dict "component" "rstudio" "context" .) }}{{- end -}}
+{{- define "spark.rstudio.headless" -}}{{ printf "%s-driver" (include "spark.rstudio.fullname" .) }}{{- end -}}
+
+{{/* Secret holding a notebook's password: existingSecret, else the chart's. Usage: include "spark.notebook.secretName" (dict "values" .Values.zeppelin "component" "zeppelin" "context" $) */}}
+{{- define "spark.notebook.secretName" -}}
+{{- default (include "common.names.component" (dict "component" .component "context" .context)) .values.auth.existingSecret -}}
+{{- end -}}
+{{- define "spark.notebook.secretKey" -}}
+{{- ternary .values.auth.existingSecretPasswordKey "password" (not (empty .values.auth.existingSecret)) -}}
+{{- end -}}
+
+{{/* PVC of a notebook: existingClaim, else the chart's. */}}
+{{- define "spark.notebook.claimName" -}}
+{{- default (include "common.names.component" (dict "component" .component "context" .context)) .values.persistence.existingClaim -}}
+{{- end -}}
+
+{{- define "spark.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "spark.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Whether masters run with ZooKeeper recovery (2 or more masters). */}}
+{{- define "spark.master.ha" -}}
+{{- if ge (int .Values.master.replicaCount) 2 }}true{{ end -}}
+{{- end -}}
+
+{{/* spark://m0:7077,m1:7077: every master, by its stable pod DNS name. */}}
+{{- define "spark.master.url" -}}
+{{- printf "spark://%s" (include "common.names.podAddressList" (dict "statefulset" (include "spark.master.fullname" .) "service" (include "spark.master.headless" .) "replicas" .Values.master.replicaCount "port" .Values.master.service.ports.cluster "context" .)) -}}
+{{- end -}}
+
+{{/* Znode directory of the recovery state. */}}
+{{- define "spark.zookeeper.znode" -}}
+{{- default (printf "/spark-%s" (include "spark.fullname" .)) .Values.zookeeper.znode -}}
+{{- end -}}
+
+{{/* Memory limit of a resources block in MiB, 0 when unset (validate.yaml reports a missing limit). */}}
+{{- define "spark.limitMiB" -}}
+{{- $limits := (. | default dict).limits | default dict -}}
+{{- if $limits.memory }}{{ include "common.quantity.mebibytes" $limits.memory }}{{ else }}0{{ end -}}
+{{- end -}}
+
+{{/* Master heap in MiB: jvm.maxRAMPercentage of the memory limit. */}}
+{{- define "spark.master.daemonMemoryMiB" -}}
+{{- $limit := include "spark.limitMiB" .Values.master.resources | int -}}
+{{- div (mul $limit (int .Values.master.jvm.maxRAMPercentage)) 100 -}}
+{{- end -}}
+
+{{/* Worker cores handed to Spark: CPU limit, else request, rounded down, at least 1. */}}
+{{- define "spark.worker.cores" -}}
+{{- $res := .Values.worker.resources | default dict -}}
+{{- $cpu := ((($res.limits | default dict).cpu) | default (($res.requests | default dict).cpu)) | default 1 -}}
+{{- max 1 (int (floor (include "common.quantity.float" $cpu | float64))) -}}
+{{- end -}}
+
+{{/* Worker daemon heap in MiB. */}}
+{{- define "spark.worker.daemonMemoryMiB" -}}
+{{- include "common.quantity.mebibytes" .Values.worker.daemonMemory -}}
+{{- end -}}
+
+{{/* Worker memory handed to Spark in MiB: memory limit - daemon heap - overhead (may be <= 0: validate.yaml reports it). */}}
+{{- define "spark.worker.memoryMiB" -}}
+{{- $limit := include "spark.limitMiB" .Values.worker.resources | int -}}
+{{- $overhead := include "common.quantity.mebibytes" .Values.worker.memoryOverhead | int -}}
+{{- sub (sub $limit (include "spark.worker.daemonMemoryMiB" . | int)) $overhead -}}
+{{- end -}}
+
+{{/* A JVM size (512m, 2g, 1t) in MiB. */}}
+{{- define "spark.jvmSize.mib" -}}
+{{- $s := lower (toString .) -}}
+{{- $n := regexFind "^[0-9]+" $s | int -}}
+{{- $unit := trimPrefix (toString $n) $s -}}
+{{- if eq $unit "t" }}{{ mul $n 1048576 }}{{ else if eq $unit "g" }}{{ mul $n 1024 }}{{ else if eq $unit "k" }}{{ div $n 1024 }}{{ else }}{{ $n }}{{ end -}}
+{{- end -}}
+
+{{/* Default file system for spark.hadoop.fs.defaultFS (empty: none set). */}}
+{{- define "spark.defaultFS" -}}
+{{- .Values.config.defaultFS -}}
+{{- end -}}
+
+{{/* Mount path of the Spark configuration (SPARK_CONF_DIR) in every pod. */}}
+{{- define "spark.confDir" -}}/etc/spark/conf{{- end -}}
+{{- define "spark.hadoopConfDir" -}}/etc/hadoop/conf{{- end -}}
+
+{{/* Environment every Spark-using container gets: SPARK_CONF_DIR, HADOOP_CONF_DIR (when wired), master URL. */}}
+{{- define "spark.env.common" -}}
+- name: SPARK_CONF_DIR
+  value: {{ .confDir | default (include "spark.confDir" .context) | quote }}
+- name: SPARK_MASTER_URL
+  value: {{ include "spark.master.url" .context | quote }}
+{{- if .context.Values.hadoop.configMap }}
+- name: HADOOP_CONF_DIR
+  value: {{ include "spark.hadoopConfDir" .context | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Volumes for the Spark and Hadoop configuration. */}}
+{{- define "spark.volumes.config" -}}
+- name: spark-conf
+  configMap:
+    name: {{ include "spark.configMapName" . }}
+{{- if .Values.hadoop.configMap }}
+- name: hadoop-conf
+  configMap:
+    name: {{ .Values.hadoop.configMap }}
+{{- end }}
+{{- end -}}
+
+{{/* Mounts of those volumes. Usage: include "spark.volumeMounts.config" (dict "confDir" "/x" "context" $) */}}
+{{- define "spark.volumeMounts.config" -}}
+- name: spark-conf
+  mountPath: {{ .confDir | default (include "spark.confDir" .context) }}
+  readOnly: true
+{{- if .context.Values.hadoop.configMap }}
+- name: hadoop-conf
+  mountPath: {{ include "spark.hadoopConfDir" .context }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* Pod-level fields shared by every workload of the chart. */}}
+{{- define "spark.pod.common" -}}
+serviceAccountName: {{ include "spark.serviceAccountName" .context }}
+automountServiceAccountToken: {{ .context.Values.serviceAccount.automountServiceAccountToken }}
+{{- include "common.images.pullSecrets" .context }}
+{{- with .values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
+{{- with (include "common.securityContext" .values.podSecurityContext) }}
+securityContext:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- include "common.pod.scheduling" (dict "values" .values "component" .component "context" .context) }}
+{{- end -}}
+
+{{/* Pod template metadata: standard labels + podLabels, config checksum + podAnnotations. */}}
+{{- define "spark.pod.metadata" -}}
+labels:
+  {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}
+  {{- with .values.podLabels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+annotations:
+  checksum/config: {{ include (print .context.Template.BasePath "/config/configmap.yaml") .context | sha256sum }}
+  {{- with .extraChecksum }}
+  checksum/component: {{ . }}
+  {{- end }}
+  {{- with .values.podAnnotations }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end -}}
+
+{{/* A container's securityContext from values. */}}
+{{- define "spark.container.securityContext" -}}
+{{- with (include "common.securityContext" .) }}
+securityContext:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Init container copying a directory of the Spark image into a shared volume.
+Usage: include "spark.copyInit" (dict "name" "copy-spark" "from" "/opt/spark" "volume" "spark-home" "resources" x "securityContext" y "context" $)
+*/}}
+{{- define "spark.copyInit" -}}
+- name: {{ .name }}
+  image: {{ include "common.images.image" (dict "image" .context.Values.image "context" .context) }}
+  imagePullPolicy: {{ .context.Values.image.pullPolicy }}
+  command: ["sh", "-ec", "cp -R {{ .from }}/. /target/"]
+  resources:
+    {{- toYaml .resources | nindent 4 }}
+  {{- include "spark.container.securityContext" .securityContext | nindent 2 }}
+  volumeMounts:
+    - name: {{ .volume }}
+      mountPath: /target
+{{- end -}}
+
+{{/* HTTP UI ingress. Usage: include "spark.ingress" (dict "values" .Values.zeppelin.ingress "name" x "component" "zeppelin" "context" $) */}}
+{{- define "spark.ingress" -}}
+{{- with .values }}
+{{- if .enabled }}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  {{- include "common.metadata" (dict "name" $.name "component" $.component "annotations" .annotations "context" $.context) | nindent 2 }}
+spec:
+  {{- with .className }}
+  ingressClassName: {{ . }}
+  {{- end }}
+  {{- if .tlsSecret }}
+  tls:
+    - hosts:
+        - {{ .hostname | quote }}
+      secretName: {{ .tlsSecret }}
+  {{- end }}
+  rules:
+    - host: {{ .hostname | quote }}
+      http:
+        paths:
+          - path: {{ .path }}
+            pathType: {{ .pathType }}
+            backend:
+              service:
+                name: {{ $.name }}
+                port:
+                  name: http
+{{- end }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,81 @@
+"""The Alluxio chart's render-time rules (templates/validate.yaml) and
+tools/lint_values.py's rules (tools/suite/rules/alluxio.py) report the same value
+paths for the same bad values, under Helm 3 and Helm 4."""
+import copy
+import re
+
+import pytest
+import yaml
+
+from conftest import HELM_MAJORS, ROOT
+from suite import helm, merge, rules
+
+CHART = ROOT / "charts" / "alluxio"
+
+
+def _levels(*levels):
+    return {"tieredStore": {"levels": list(levels)}}
+
+
+MEM = {"alias": "MEM", "dirs": [{"path": "/mnt/mem", "quota": "1Gi"}]}
+SSD = {"alias": "SSD", "dirs": [{"path": "/mnt/ssd", "quota": "10Gi", "volume": {"type": "pvc"}}]}
+HDD = {"alias": "HDD", "dirs": [{"path": "/mnt/hdd", "quota": "10Gi",
+                                 "volume": {"type": "hostPath", "hostPath": "/data/hdd"}}]}
+
+BAD = {
+    "even-masters": {"master": {"replicaCount": 2}},
+    "ufs-journal-three-masters": {"master": {"replicaCount": 3}, "journal": {"type": "UFS"}},
+    "duplicate-alias": _levels(MEM, SSD, dict(SSD, dirs=[{"path": "/mnt/ssd2", "quota": "1Gi"}])),
+    "tiers-out-of-order": _levels(SSD, MEM),
+    "zero-quota": _levels({"alias": "MEM", "dirs": [{"path": "/mnt/mem", "quota": "0Gi"}]}),
+    "duplicate-path": _levels(MEM, dict(HDD, dirs=[{"path": "/mnt/mem", "quota": "1Gi"}])),
+    "mem-on-hostpath": _levels({"alias": "MEM", "dirs": [
+        {"path": "/mnt/mem", "quota": "1Gi", "volume": {"type": "hostPath", "hostPath": "/dev/shm"}}]}),
+    "pvc-in-daemonset": dict(_levels(MEM, SSD), worker={"kind": "DaemonSet"}),
+    "hostpath-without-path": _levels(MEM, dict(HDD, dirs=[{"path": "/mnt/hdd", "quota": "1Gi",
+                                                            "volume": {"type": "hostPath"}}])),
+    "hdfs-without-nameservice": {"hdfs": {"configMap": "x-hdfs-config"}},
+    "hdfs-and-ufs-root": {"hdfs": {"configMap": "x", "nameservice": "ns"}, "ufs": {"root": "s3://b/p"}},
+    "access-key-without-secret": {"ufs": {"credentials": {"accessKeyId": "AKIA"}}},
+    "fuse-unprivileged": {"fuse": {"enabled": True, "containerSecurityContext": {
+        "privileged": False, "capabilities": {"add": []}}}},
+    "no-memory-limit": {"worker": {"resources": {"limits": {"memory": None}}}},
+    "everything-at-once": dict(_levels(HDD, MEM, MEM), master={"replicaCount": 4},
+                               hdfs={"configMap": "x"}),
+}
+
+
+def helm_paths(values, major, tmp_path):
+    """Value paths named in the render failure of ``values`` (set of str)."""
+    f = tmp_path / "values.yaml"
+    f.write_text(yaml.safe_dump(values))
+    with pytest.raises(helm.RenderError) as err:
+        helm.render(CHART, [f], major=major)
+    text = str(err.value)
+    assert "VALUES VALIDATION" in text, text
+    return set(re.findall(r"^([a-zA-Z][\w.\[\]]*): ", text.split("VALUES VALIDATION:", 1)[1], re.M))
+
+
+def lint_paths(values):
+    defaults = yaml.safe_load((CHART / "values.yaml").read_text())
+    merged = merge.merge_values(copy.deepcopy(defaults), values)
+    return {p.path for p in rules.check("alluxio", merged)}
+
+
+@pytest.mark.parametrize("major", HELM_MAJORS)
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_render_and_lint_name_the_same_values(case, major, tmp_path):
+    expected = lint_paths(BAD[case])
+    assert expected, f"lint rules found nothing for {case}"
+    assert helm_paths(BAD[case], major, tmp_path) == expected
+
+
+def test_defaults_pass_both():
+    assert lint_paths({}) == set()
+    helm.render(CHART)
+
+
+def test_disabled_journal_persistence_is_allowed_but_warned():
+    values = {"journal": {"persistence": {"enabled": False}}}
+    assert lint_paths(values) == set()
+    helm.render(CHART, set_values={"journal.persistence.enabled": "false"})

@@ -1,0 +1,420 @@
+"""Render tests of charts/spark: every ci/ profile and example under Helm 3 and Helm 4."""
+import base64
+import json
+import re
+
+import pytest
+
+from conftest import HELM_MAJORS, NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
+from suite import helm, manifests
+from check_manifests import load_user_provided
+
+CHART = ROOT / "charts" / "spark"
+PROFILES = [p for p, _ in chart_profiles("spark")]
+FULL = f"{RELEASE}-spark"
+USER_PROVIDED = load_user_provided(CHART)
+SPARK_POD_COMPONENTS = {"master", "worker", "zeppelin", "rstudio", "test"}
+
+
+def pod_spec(obj):
+    return obj["spec"] if obj["kind"] == "Pod" else obj["spec"]["template"]["spec"]
+
+
+def workloads(objects):
+    return [o for o in objects if o["kind"] in ("StatefulSet", "Deployment", "Pod")]
+
+
+def containers(obj, init=False):
+    return {c["name"]: c for c in pod_spec(obj).get("initContainers" if init else "containers", [])}
+
+
+def env(container):
+    return {e["name"]: e.get("value") for e in container.get("env", [])}
+
+
+def main_container(obj):
+    return next(iter(containers(obj).values()))
+
+
+def component(obj):
+    return obj["metadata"]["labels"]["app.kubernetes.io/component"]
+
+
+def spark_defaults(objects):
+    text = one(objects, "ConfigMap", name=f"{FULL}-config")["data"]["spark-defaults.conf"]
+    return dict(line.split(" ", 1) for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def master_url(replicas):
+    hosts = [f"{FULL}-master-{i}.{FULL}-master-headless.{NAMESPACE}.svc.cluster.local:7077" for i in range(replicas)]
+    return "spark://" + ",".join(hosts)
+
+
+def test_every_profile_is_covered():
+    assert {"defaults", "default-values", "ha-values", "hdfs-values", "notebooks-existing-secret-values",
+            "minimal-values", "hpa-values", "example-spark-notebooks"} <= set(PROFILES)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_helm3_and_helm4_render_the_same_objects(renders, profile):
+    a, b = (renders.get("spark", profile, m) for m in HELM_MAJORS)
+    assert a == b
+
+
+@pytest.mark.parametrize("major", HELM_MAJORS)
+@pytest.mark.parametrize("profile", PROFILES)
+def test_helm_lint_strict(profile, major):
+    values = dict(chart_profiles("spark"))[profile]
+    ok, output = helm.lint(CHART, [values] if values else [], major=major)
+    assert ok, output
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_strict_kubernetes_schema_1_29_and_1_35(renders, profile):
+    assert manifests.validate_objects(renders.get("spark", profile)) == []
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_references_resources_and_probes(renders, profile):
+    objects = renders.get("spark", profile)
+    assert manifests.check_references(objects, USER_PROVIDED) == []
+    assert manifests.check_containers(objects) == []
+
+
+def test_user_provided_names_are_needed():
+    """Without user-provided.yaml the references to the HDFS ConfigMap and existing Secrets fail."""
+    objects = []
+    for profile in ("hdfs-values", "notebooks-existing-secret-values"):
+        values = dict(chart_profiles("spark"))[profile]
+        objects = helm.render(CHART, [values], release=RELEASE, namespace=NAMESPACE)
+        assert manifests.check_references(objects) != []
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_labels_and_selectors(renders, profile):
+    required = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
+                "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of", "helm.sh/chart"}
+    selector_keys = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"}
+    for obj in renders.get("spark", profile):
+        labels = obj["metadata"].get("labels", {})
+        assert required <= set(labels), (obj["kind"], obj["metadata"]["name"])
+        assert obj["metadata"]["namespace"] == NAMESPACE
+        if obj["kind"] in ("StatefulSet", "Deployment", "PodDisruptionBudget"):
+            assert set(obj["spec"]["selector"]["matchLabels"]) == selector_keys
+        if obj["kind"] == "Service":
+            assert set(obj["spec"]["selector"]) == selector_keys
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_port_is_named_and_services_target_names(renders, profile):
+    for obj in renders.get("spark", profile):
+        if obj["kind"] in ("StatefulSet", "Deployment"):
+            for c in pod_spec(obj)["containers"]:
+                for p in c.get("ports", []):
+                    assert p.get("name") and len(p["name"]) <= 15, (obj["metadata"]["name"], c["name"], p)
+        if obj["kind"] == "Service":
+            for p in obj["spec"]["ports"]:
+                assert isinstance(p["targetPort"], str) and p.get("name")
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_master_url_lists_every_master_everywhere(renders, profile):
+    objects = renders.get("spark", profile)
+    masters = one(objects, "StatefulSet", component="master")["spec"]["replicas"]
+    url = master_url(masters)
+    assert spark_defaults(objects)["spark.master"] == url
+    for obj in workloads(objects):
+        for c in pod_spec(obj)["containers"]:
+            assert env(c)["SPARK_MASTER_URL"] == url, obj["metadata"]["name"]
+    worker = main_container(one(objects, "StatefulSet", component="worker"))
+    assert worker["args"][-1] == "$(SPARK_MASTER_URL)"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_recovery_mode_only_with_two_or_more_masters(renders, profile):
+    objects = renders.get("spark", profile)
+    conf = spark_defaults(objects)
+    masters = one(objects, "StatefulSet", component="master")["spec"]["replicas"]
+    if masters >= 2:
+        assert conf["spark.deploy.recoveryMode"] == "ZOOKEEPER"
+        assert conf["spark.deploy.zookeeper.url"]
+        assert conf["spark.deploy.zookeeper.dir"].startswith("/")
+    else:
+        assert not [k for k in conf if k.startswith("spark.deploy.")]
+
+
+def test_ha_profile_uses_the_external_quorum_and_znode(renders):
+    objects = renders.get("spark", "ha-values")
+    conf = spark_defaults(objects)
+    assert one(objects, "StatefulSet", component="master")["spec"]["replicas"] == 3
+    assert conf["spark.master"] == master_url(3)
+    assert conf["spark.deploy.zookeeper.url"].split(",")[0] == "zk-0.zk-headless.zookeeper.svc.cluster.local:2181"
+    assert conf["spark.deploy.zookeeper.dir"] == "/spark-analytics"
+    assert conf["spark.ui.reverseProxyUrl"] == "https://spark.example.com"
+    ing = one(objects, "Ingress")
+    assert ing["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"] == {
+        "name": f"{FULL}-master", "port": {"name": "http"}}
+    policies = {component(p): p for p in find(objects, "NetworkPolicy")}
+    assert set(policies) == {"master", "worker"}
+    assert [p["port"] for p in policies["master"]["spec"]["ingress"][1]["ports"]] == [7077, 8080]
+
+
+def test_default_znode_is_per_release():
+    objects = helm.render(CHART, set_values={"master.replicaCount": 2, "zookeeper.quorum": "zk:2181"},
+                          release=RELEASE, namespace=NAMESPACE)
+    assert spark_defaults(objects)["spark.deploy.zookeeper.dir"] == f"/spark-{FULL}"
+
+
+@pytest.mark.parametrize("profile, cores, memory", [
+    ("defaults", "2", "3072m"),         # 2 CPU; 4Gi - 512Mi - 512Mi
+    ("hdfs-values", "2", "4096m"),      # 2500m rounded down; 6Gi - 1Gi - 1Gi
+    ("minimal-values", "1", "1024m"),   # 1 CPU; 2Gi - 512Mi - 512Mi
+])
+def test_worker_cores_and_memory_come_from_the_container_resources(renders, profile, cores, memory):
+    worker = main_container(one(renders.get("spark", profile), "StatefulSet", component="worker"))
+    e = env(worker)
+    assert (e["SPARK_WORKER_CORES"], e["SPARK_WORKER_MEMORY"]) == (cores, memory)
+    args = worker["args"]
+    assert args[args.index("--cores") + 1] == "$(SPARK_WORKER_CORES)"
+    assert args[args.index("--memory") + 1] == "$(SPARK_WORKER_MEMORY)"
+
+
+def test_worker_cores_fall_back_to_the_request_and_never_go_below_one():
+    def cores(**resources):
+        sets = {f"worker.resources.{k.replace('_', '.')}": "null" if v is None else v
+                for k, v in resources.items()}
+        sets.update({"config.executorCores": 1})
+        objects = helm.render(CHART, set_values=sets, release=RELEASE, namespace=NAMESPACE)
+        return env(main_container(one(objects, "StatefulSet", component="worker")))["SPARK_WORKER_CORES"]
+    assert cores(limits_cpu=None, requests_cpu="3") == "3"
+    assert cores(limits_cpu="500m", requests_cpu="250m") == "1"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_daemon_heaps_follow_the_memory_limit(renders, profile):
+    objects = renders.get("spark", profile)
+    master = one(objects, "StatefulSet", component="master")
+    c = main_container(master)
+    limit_mib = {"1Gi": 1024, "512Mi": 512}[c["resources"]["limits"]["memory"]]
+    assert env(c)["SPARK_DAEMON_MEMORY"] == f"{limit_mib * 70 // 100}m"
+    for obj in find(objects, "StatefulSet"):
+        assert main_container(obj)["resources"]["limits"]["memory"]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_one_spark_conf_dir_on_every_spark_pod(renders, profile):
+    objects = renders.get("spark", profile)
+    seen = set()
+    for obj in workloads(objects):
+        spec = pod_spec(obj)
+        volumes = {v["name"]: v for v in spec["volumes"]}
+        for c in spec["containers"]:
+            conf_dir = env(c)["SPARK_CONF_DIR"]
+            mount = next(m for m in c["volumeMounts"] if m["mountPath"] == conf_dir)
+            assert volumes[mount["name"]]["configMap"]["name"] == f"{FULL}-config"
+            seen.add((component(obj), conf_dir))
+    comps = {c for c, _ in seen}
+    assert {"master", "worker"} <= comps <= SPARK_POD_COMPONENTS
+    assert len({d for _, d in seen}) == 1
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_hadoop_conf_dir_everywhere_when_set_and_absent_otherwise(renders, profile):
+    objects = renders.get("spark", profile)
+    values_file = dict(chart_profiles("spark"))[profile]
+    configured = values_file is not None and "configMap:" in values_file.read_text()
+    for obj in workloads(objects):
+        spec = pod_spec(obj)
+        volumes = {v["name"]: v for v in spec["volumes"]}
+        hadoop_volumes = [v for v in volumes.values() if v.get("configMap", {}).get("name", "").endswith("hdfs-config")
+                          or v["name"] == "hadoop-conf"]
+        for c in spec["containers"]:
+            e = env(c)
+            if configured:
+                assert e["HADOOP_CONF_DIR"] == "/etc/hadoop/conf"
+                mount = next(m for m in c["volumeMounts"] if m["mountPath"] == "/etc/hadoop/conf")
+                assert mount["readOnly"] is True and "configMap" in volumes[mount["name"]]
+            else:
+                assert "HADOOP_CONF_DIR" not in e
+                assert not [m for m in c["volumeMounts"] if m["mountPath"] == "/etc/hadoop/conf"]
+        assert bool(hadoop_volumes) == configured
+
+
+def test_hdfs_profile_wires_the_hdfs_configmap(renders):
+    objects = renders.get("spark", "hdfs-values")
+    conf = spark_defaults(objects)
+    assert conf["spark.hadoop.fs.defaultFS"] == "hdfs://hdfs-hdfs"
+    for obj in workloads(objects):
+        names = {v["configMap"]["name"] for v in pod_spec(obj)["volumes"] if "configMap" in v}
+        assert "hdfs-hdfs-config" in names, obj["metadata"]["name"]
+    assert {component(o) for o in workloads(objects)} == SPARK_POD_COMPONENTS
+
+
+def zeppelin_settings(objects):
+    cm = one(objects, "ConfigMap", name=f"{FULL}-zeppelin")
+    return json.loads(cm["data"]["interpreter.json"])["interpreterSettings"]
+
+
+def test_zeppelin_interpreters_point_at_the_cluster(renders):
+    objects = renders.get("spark", "hdfs-values")
+    settings = zeppelin_settings(objects)
+    spark = {k: v["value"] for k, v in settings["spark"]["properties"].items()}
+    assert spark["spark.master"] == master_url(1) and not spark["spark.master"].startswith("local")
+    assert spark["spark.cores.max"] == "4"
+    assert spark["spark.executor.memory"] == "2g"
+    assert spark["SPARK_HOME"] == "/opt/spark-dist"
+    assert spark["spark.driver.host"] == f"{FULL}-zeppelin-driver.{NAMESPACE}.svc.cluster.local"
+    assert settings["python"]["properties"]["zeppelin.python"]["value"] == "python3"
+    assert settings["file"]["properties"]["hdfs.url"]["value"].startswith("http://hdfs-hdfs-namenode.")
+    dep = one(objects, "Deployment", component="zeppelin")
+    c = containers(dep)["zeppelin"]
+    e = env(c)
+    assert e["SPARK_HOME"] == "/opt/spark-dist" and e["SPARK_MASTER"] == master_url(1)
+    assert e["ZEPPELIN_RUN_MODE"] == "local"
+    ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+    assert ports["driver"] == int(spark["spark.driver.port"])
+    assert ports["blockmanager"] == int(spark["spark.blockManager.port"])
+    driver_svc = one(objects, "Service", name=f"{FULL}-zeppelin-driver")
+    assert driver_svc["spec"]["clusterIP"] == "None"
+    # Spark comes from the cluster's image into the volume SPARK_HOME points at.
+    init = containers(dep, init=True)
+    assert init["copy-spark"]["image"] == main_container(one(objects, "StatefulSet", component="master"))["image"]
+    homes = {m["name"]: m["mountPath"] for m in c["volumeMounts"]}
+    assert homes["spark-home"] == "/opt/spark-dist"
+
+
+def test_rstudio_gets_spark_java_and_the_driver_service(renders):
+    objects = renders.get("spark", "default-values")
+    dep = one(objects, "Deployment", component="rstudio")
+    c = containers(dep)["rstudio"]
+    e = env(c)
+    assert e["SPARK_HOME"] == "/opt/spark" and e["JAVA_HOME"] == "/opt/java/openjdk"
+    assert f"-Dspark.driver.host={FULL}-rstudio-driver.{NAMESPACE}.svc.cluster.local" in e["SPARK_SUBMIT_OPTS"]
+    assert e["R_PACKAGES"] == "sparklyr"
+    assert set(containers(dep, init=True)) == {"copy-spark", "copy-java"}
+    mounts = {m["mountPath"] for m in c["volumeMounts"]}
+    assert {"/opt/spark", "/opt/java/openjdk", "/home/rstudio", "/etc/cont-init.d/50-spark"} <= mounts
+    script = one(objects, "ConfigMap", name=f"{FULL}-rstudio")["data"]["50-spark"]
+    assert "SPARK_MASTER_URL" in script and "Renviron.site" in script
+    # Root is needed by the image's init; everything else is cut.
+    sc = c["securityContext"]
+    assert sc["runAsNonRoot"] is False and sc["capabilities"]["drop"] == ["ALL"]
+    assert sc["allowPrivilegeEscalation"] is False
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_no_password_in_configmaps_or_env_literals(renders, profile):
+    objects = renders.get("spark", profile)
+    passwords = set()
+    for sec in find(objects, "Secret"):
+        passwords |= {base64.b64decode(v).decode() for v in sec.get("data", {}).values()}
+    for obj in find(objects, "ConfigMap"):
+        text = json.dumps(obj["data"])
+        assert not [p for p in passwords if p in text], obj["metadata"]["name"]
+        assert "password" not in text.lower() or obj["metadata"]["name"].endswith("-zeppelin")
+    for obj in workloads(objects):
+        spec = pod_spec(obj)
+        for c in spec.get("initContainers", []) + spec["containers"]:
+            for item in c.get("env", []):
+                if "PASSWORD" in item["name"]:
+                    assert "value" not in item and "secretKeyRef" in item["valueFrom"], (c["name"], item)
+                assert item.get("value") not in passwords
+
+
+def test_notebook_passwords_come_from_the_secrets(renders):
+    objects = renders.get("spark", "default-values")
+    zep = containers(one(objects, "Deployment", component="zeppelin"), init=True)["prepare-conf"]
+    ref = next(e for e in zep["env"] if e["name"] == "ZEPPELIN_PASSWORD")["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": f"{FULL}-zeppelin", "key": "password"}
+    secret = one(objects, "Secret", name=f"{FULL}-zeppelin")
+    assert base64.b64decode(secret["data"]["password"]).decode() == "ci-zeppelin-password"
+    shiro = one(objects, "ConfigMap", name=f"{FULL}-zeppelin")["data"]
+    assert "[users]" not in shiro["shiro-base.ini"] and "ZEPPELIN_PASSWORD" in shiro["prepare-conf.sh"]
+
+    objects = renders.get("spark", "notebooks-existing-secret-values")
+    assert not find(objects, "Secret")
+    rs = containers(one(objects, "Deployment", component="rstudio"))["rstudio"]
+    ref = next(e for e in rs["env"] if e["name"] == "PASSWORD")["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": "notebook-logins", "key": "rstudio"}
+    zep = containers(one(objects, "Deployment", component="zeppelin"), init=True)["prepare-conf"]
+    ref = next(e for e in zep["env"] if e["name"] == "ZEPPELIN_PASSWORD")["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": "notebook-logins", "key": "zeppelin"}
+
+
+def test_notebook_volumes_are_kept(renders):
+    objects = renders.get("spark", "default-values")
+    for name in ("zeppelin", "rstudio"):
+        pvc = one(objects, "PersistentVolumeClaim", name=f"{FULL}-{name}")
+        assert pvc["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+        assert pvc["spec"]["accessModes"] == ["ReadWriteOnce"]
+        assert one(objects, "Deployment", component=name)["spec"]["strategy"]["type"] == "Recreate"
+    objects = renders.get("spark", "notebooks-existing-secret-values")
+    assert not find(objects, "PersistentVolumeClaim")
+    vols = {v["name"]: v for v in pod_spec(one(objects, "Deployment", component="zeppelin"))["volumes"]}
+    assert vols["notebook"]["persistentVolumeClaim"]["claimName"] == "zeppelin-notebooks"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_security_contexts(renders, profile):
+    for obj in workloads(renders.get("spark", profile)):
+        spec = pod_spec(obj)
+        for c in spec.get("initContainers", []) + spec["containers"]:
+            sc = c["securityContext"]
+            assert sc["allowPrivilegeEscalation"] is False and sc["capabilities"]["drop"] == ["ALL"]
+            if c["name"] != "rstudio":
+                assert sc["runAsNonRoot"] is True, (obj["metadata"]["name"], c["name"])
+        assert spec["automountServiceAccountToken"] is False
+        expected_uid = {"zeppelin": 1000}.get(component(obj), 185)
+        if component(obj) != "rstudio":
+            assert spec["securityContext"]["runAsUser"] == expected_uid
+
+
+def test_worker_autoscaling(renders):
+    objects = renders.get("spark", "hpa-values")
+    hpa = one(objects, "HorizontalPodAutoscaler")
+    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": f"{FULL}-worker"}
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 8)
+    assert [m["resource"]["name"] for m in hpa["spec"]["metrics"]] == ["cpu", "memory"]
+    sts = one(objects, "StatefulSet", component="worker")
+    assert "replicas" not in sts["spec"]
+    assert sts["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] == "fast-ssd"
+    assert sts["spec"]["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain", "whenScaled": "Retain"}
+    assert not find(renders.get("spark", "defaults"), "HorizontalPodAutoscaler")
+
+
+def test_sparkpi_test_pod(renders):
+    pod = one(renders.get("spark", "defaults"), "Pod")
+    assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
+    c = pod["spec"]["containers"][0]
+    script = c["command"][-1]
+    assert "--class org.apache.spark.examples.SparkPi" in script
+    assert '--master "$SPARK_MASTER_URL"' in script and "spark-examples" in script and " 10 " in script
+    assert env(c)["SPARK_MASTER_URL"] == master_url(1)
+    assert not find(renders.get("spark", "minimal-values"), "Pod")
+
+
+def test_headless_services_publish_not_ready_pods(renders):
+    for svc in find(renders.get("spark", "default-values"), "Service"):
+        if svc["metadata"]["name"].endswith(("-headless", "-driver")):
+            assert svc["spec"]["clusterIP"] == "None" and svc["spec"]["publishNotReadyAddresses"] is True
+
+
+def test_config_change_rolls_the_pods():
+    a = one(helm.render(CHART, release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="worker")
+    b = one(helm.render(CHART, set_values={"config.extra.spark\\.network\\.timeout": "300s"},
+                        release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="worker")
+    key = "checksum/config"
+    assert a["spec"]["template"]["metadata"]["annotations"][key] != b["spec"]["template"]["metadata"]["annotations"][key]
+    assert spark_defaults([o for o in [one(helm.render(CHART, set_values={"config.extra.spark\\.network\\.timeout": "300s"}, release=RELEASE, namespace=NAMESPACE), "ConfigMap", name=f"{FULL}-config")]])["spark.network.timeout"] == "300s"
+
+
+def test_global_values_apply():
+    objects = helm.render(CHART, set_values={"global.imageRegistry": "mirror.example.com",
+                                             "global.imagePullSecrets[0]": "regcred",
+                                             "global.commonLabels.team": "data"},
+                          release=RELEASE, namespace=NAMESPACE)
+    for sts in find(objects, "StatefulSet"):
+        spec = sts["spec"]["template"]["spec"]
+        assert all(c["image"].startswith("mirror.example.com/apache/spark:3.5.6") for c in spec["containers"])
+        assert spec["imagePullSecrets"] == [{"name": "regcred"}]
+        assert sts["metadata"]["labels"]["team"] == "data"

@@ -1,0 +1,163 @@
+"""values.schema.json of charts/alluxio (see charts/alluxio/values.yaml for defaults).
+
+Ports follow design.md section 5 (Alluxio 2.x defaults); tier aliases are Alluxio's
+MEM/SSD/HDD; quotas and sizes are Kubernetes quantities (blocks.QUANTITY_PATTERN).
+"""
+from . import blocks as b
+
+
+def _component(description, properties, probes=("livenessProbe", "readinessProbe")):
+    """A closed pod-owning component object: the shared pod keys plus ``properties``."""
+    props = {
+        "resources": b.resources(),
+        "jvm": b.jvm(),
+        "podSecurityContext": b.security_context("Pod security context"),
+        "containerSecurityContext": b.security_context("Container security context"),
+        **b.pod_placement(),
+        **b.extras(),
+    }
+    for name in probes:
+        props[name] = b.probe(f"{name} timings")
+    props.update(properties)
+    return b.closed(props, description)
+
+
+def _sidecar(description, ports):
+    """A second container of another component's pods (job master, job worker)."""
+    return b.closed({
+        "resources": b.resources(),
+        "jvm": b.jvm(),
+        "ports": b.closed(ports, "Ports"),
+        "livenessProbe": b.probe("livenessProbe timings"),
+        "readinessProbe": b.probe("readinessProbe timings"),
+        "extraEnv": b.array("Extra environment variables (EnvVar list; templates allowed)", {"type": "object"}),
+    }, description)
+
+
+def _tier_dir():
+    return b.closed({
+        "path": b.string("Directory inside the worker (one path per directory)", pattern="^/"),
+        "quota": b.size("Quota of the directory (Kubernetes quantity such as 1Gi); for MEM also "
+                        "the emptyDir sizeLimit and the memory added to the worker container"),
+        "volume": b.closed({
+            "type": b.string("emptyDir (MEM: RAM-backed; SSD/HDD: node disk), hostPath, or pvc "
+                             "(StatefulSet workers only)", enum=["emptyDir", "hostPath", "pvc"]),
+            "hostPath": b.string("Node directory (hostPath volumes)", pattern="^(/.*)?$"),
+            "size": b.size("PVC size (pvc volumes; default: the quota)"),
+            "storageClass": b.string('StorageClass of the PVC ("-" for none)'),
+        }, "Volume backing the directory"),
+    }, "A tier directory", required=["path", "quota"])
+
+
+def schema():
+    """Return the Alluxio chart's values schema (dict, JSON Schema draft-07)."""
+    master = _component("Masters (StatefulSet) with a job master container each", {
+        "replicaCount": b.integer("Masters: 1 (UFS journal) or odd >= 3 (embedded journal)", 1, 7),
+        "podManagementPolicy": b.pod_management_policy(),
+        "ports": b.closed({
+            "rpc": b.port("Master RPC port (19998)"),
+            "web": b.port("Master web UI port (19999)"),
+            "embeddedJournal": b.port("Embedded journal (Raft) port (19200)")}, "Ports"),
+        "service": b.closed({
+            "type": b.string("Client Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
+            "annotations": b.string_map("Service annotations"),
+        }, "Client Service (rpc and web of masters and job masters)"),
+        "pdb": b.pdb(),
+    }, probes=("startupProbe", "livenessProbe", "readinessProbe"))
+
+    worker = _component("Workers (StatefulSet or DaemonSet) with a job worker container each", {
+        "kind": b.string("Workload kind", enum=["StatefulSet", "DaemonSet"]),
+        "replicaCount": b.integer("Workers (StatefulSet only)", 1),
+        "podManagementPolicy": b.pod_management_policy(),
+        "hostNetwork": b.boolean("Run in the node's network namespace (ports must be free on the node)"),
+        "ports": b.closed({
+            "rpc": b.port("Worker RPC port (29999)"),
+            "web": b.port("Worker web port (30000)")}, "Ports"),
+        "pdb": b.pdb(),
+    })
+
+    fuse_props = {
+        "enabled": b.boolean("Deploy the FUSE DaemonSet (privileged)"),
+        "image": b.image("FUSE image"),
+        "mountPoint": b.string("Node directory where Alluxio is mounted", pattern="^/.+"),
+        "fuseOptions": b.string("FUSE mount options (comma separated)", pattern=r"^[A-Za-z0-9_=,.-]*$"),
+    }
+    fuse = _component("FUSE DaemonSet (POSIX access on every selected node)", fuse_props)
+    # FUSE runs privileged with SYS_ADMIN: describe those keys too.
+    fuse["properties"]["containerSecurityContext"]["properties"].update({
+        "privileged": b.boolean("Privileged mode (required by FUSE)"),
+        "capabilities": b.open_object("Capabilities (FUSE needs add: [SYS_ADMIN])"),
+    })
+
+    return b.document({
+        **b.root_common(),
+        "image": b.image("Alluxio image of masters, workers and tests"),
+        "properties": {"type": "object",
+                       "description": "Extra alluxio-site.properties entries (override the chart's)",
+                       "additionalProperties": {"type": ["string", "number", "boolean"]}},
+        "ufs": b.closed({
+            "root": b.string("Root under storage URI (e.g. s3://bucket/path); ignored with hdfs.configMap"),
+            "credentials": b.closed({
+                "existingSecret": b.string("Existing Secret with the object store keys"),
+                "accessKeyIdKey": b.string("Secret key of the access key id", minLength=1),
+                "secretKeyKey": b.string("Secret key of the secret access key", minLength=1),
+                "accessKeyId": b.string("Access key id (the chart creates a Secret)"),
+                "secretKey": b.string("Secret access key (the chart creates a Secret)"),
+            }, "Object store credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from a Secret)"),
+        }, "Root under storage"),
+        "hdfs": b.closed({
+            "configMap": b.string("ConfigMap with core-site.xml and hdfs-site.xml (enables HDFS as root UFS)"),
+            "nameservice": b.string("HDFS nameservice or host:port of the root UFS",
+                                    pattern=r"^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?)?$"),
+            "path": b.string("HDFS directory mounted at the Alluxio root", pattern="^/"),
+            "mountPath": b.string("Mount path of the ConfigMap", pattern="^/.+"),
+        }, "HDFS as the root under storage"),
+        "journal": b.closed({
+            "type": b.string("UFS or EMBEDDED; empty: UFS for 1 master, EMBEDDED for more",
+                             enum=["", "UFS", "EMBEDDED"]),
+            "folder": b.string("Journal directory in the master pods", pattern="^/.+"),
+            "persistence": b.persistence("Journal volume (false: emptyDir, metadata lost with the pod)"),
+            "format": b.closed({
+                "runFormat": b.boolean("Format an empty (brand-new) journal in an init container"),
+                "resources": b.resources(),
+            }, "Journal format init container"),
+        }, "Master journal"),
+        "master": master,
+        "jobMaster": _sidecar("Job master container of the master pods", {
+            "rpc": b.port("Job master RPC port (20001)"),
+            "web": b.port("Job master web port (20002)"),
+            "embeddedJournal": b.port("Job master embedded journal port (20003)")}),
+        "worker": worker,
+        "jobWorker": _sidecar("Job worker container of the worker pods", {
+            "rpc": b.port("Job worker RPC port (30001)"),
+            "data": b.port("Job worker data port (30002)"),
+            "web": b.port("Job worker web port (30003)")}),
+        "tieredStore": b.closed({
+            "levels": b.array("Tiers in order; level i is list position i", b.closed({
+                "alias": b.string("Tier alias", enum=["MEM", "SSD", "HDD"]),
+                "mediumType": b.string("Medium type of the directories (default: the alias)",
+                                       enum=["", "MEM", "SSD", "HDD"]),
+                "dirs": b.array("Directories of the tier", _tier_dir(), minItems=1),
+            }, "A tier level", required=["alias", "dirs"]), minItems=1, maxItems=3),
+        }, "Worker tiered store"),
+        "shortCircuit": b.closed({
+            "enabled": b.boolean("Short-circuit reads for clients on the worker's node"),
+            "policy": b.string("uuid (domain socket directory) or local", enum=["uuid", "local"]),
+            "volumeType": b.string("Domain socket directory volume", enum=["hostPath", "emptyDir"]),
+            "hostPath": b.string("Node directory of the domain sockets", pattern="^/.+"),
+            "mountPath": b.string("Mount path of the domain socket directory", pattern="^/.+"),
+        }, "Short-circuit reads"),
+        "fuse": fuse,
+        "init": b.closed({"resources": b.resources()}, "Configuration init containers"),
+        "serviceAccount": b.service_account(),
+        "networkPolicy": b.closed({
+            "enabled": b.boolean("Create NetworkPolicies"),
+            "allowExternal": b.boolean("Allow clients without the client label"),
+            "extraIngress": b.array("Extra NetworkPolicyPeer sources for master and worker ports",
+                                    {"type": "object"}),
+        }, "NetworkPolicies"),
+        "tests": b.closed({
+            "enabled": b.boolean("Render the helm test pod"),
+            "resources": b.resources(),
+        }, "helm test pod"),
+    }, "alluxio chart values", "Values of the Alluxio chart (masters, workers with a tiered store, FUSE)")

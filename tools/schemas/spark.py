@@ -1,0 +1,178 @@
+"""values.schema.json of charts/spark (see charts/spark/values.yaml for defaults).
+
+Ports and commands follow design.md section 3 (apache/spark standalone daemons,
+apache/zeppelin, rocker/rstudio); sizes follow Spark's JVM size syntax (512m, 2g).
+"""
+from . import blocks as b
+
+# Spark JVM sizes (spark.executor.memory and friends): digits with an optional k/m/g/t suffix
+# (no suffix: MiB), as org.apache.spark.network.util.JavaUtils.byteStringAs reads them.
+JVM_SIZE_PATTERN = r"^[0-9]+[kKmMgGtT]?$"
+
+
+def _jvm_size(description):
+    return b.string(description + " (a JVM size such as 512m or 2g)", pattern=JVM_SIZE_PATTERN)
+
+
+def _pod(description, properties, persistence=None):
+    """A closed component object: the shared pod keys plus ``properties``."""
+    props = {
+        "resources": b.resources(),
+        "podSecurityContext": b.security_context("Pod security context"),
+        "containerSecurityContext": b.security_context("Container security context"),
+        "livenessProbe": b.probe("livenessProbe timings"),
+        "readinessProbe": b.probe("readinessProbe timings"),
+        **b.pod_placement(),
+        **b.extras(),
+    }
+    if persistence is not None:
+        props["persistence"] = persistence
+    props.update(properties)
+    return b.closed(props, description)
+
+
+def _ports(description, **ports):
+    return b.closed({name: b.port(text) for name, text in ports.items()}, description)
+
+
+def _notebook_auth(description, username=False):
+    props = {
+        "password": b.string("Password stored in a Secret created by the chart (required unless existingSecret)"),
+        "existingSecret": b.string("Existing Secret holding the password (replaces password)"),
+        "existingSecretPasswordKey": b.string("Key of the password in existingSecret", minLength=1),
+    }
+    if username:
+        props["username"] = b.string("Login user written to shiro.ini", pattern=r"^[A-Za-z0-9_.-]+$")
+    return b.closed(props, description)
+
+
+def _notebook_persistence(description):
+    return b.persistence(description, {
+        "existingClaim": b.string("Existing PVC to use instead of creating one")})
+
+
+def _driver():
+    return b.closed({
+        "port": b.port("spark.driver.port of the client-mode driver"),
+        "blockManagerPort": b.port("spark.blockManager.port of the client-mode driver"),
+    }, "Fixed driver ports executors call back on (through the headless driver Service)")
+
+
+def schema():
+    """Return the Spark chart's values schema (dict, JSON Schema draft-07)."""
+    master = _pod("Spark masters (StatefulSet)", {
+        "replicaCount": b.integer("Masters: 1, or 2+ with ZooKeeper recovery (needs zookeeper.quorum)", 1, 7),
+        "podManagementPolicy": b.pod_management_policy(),
+        "jvm": b.jvm(),
+        "service": b.closed({
+            "type": b.string("Client Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
+            "ports": _ports("Ports", cluster="Master RPC port (7077)", http="Master web UI port (8080)"),
+            "annotations": b.string_map("Service annotations"),
+        }, "Client Service (cluster port and web UI)"),
+        "ingress": b.ingress("Host name of the master web UI"),
+        "pdb": b.pdb(),
+    })
+
+    autoscaling = b.closed({
+        "enabled": b.boolean("Create a HorizontalPodAutoscaler for the workers"),
+        "minReplicas": b.integer("Minimum workers", 1),
+        "maxReplicas": b.integer("Maximum workers", 1),
+        "targetCPUUtilizationPercentage": {"type": ["integer", "null"], "minimum": 1,
+                                           "description": "Target average CPU utilisation (percent of requests)"},
+        "targetMemoryUtilizationPercentage": {"type": ["integer", "null"], "minimum": 1,
+                                              "description": "Target average memory utilisation (percent of requests)"},
+    }, "Worker autoscaling")
+
+    worker = _pod("Spark workers (StatefulSet); Spark's share is derived from the container resources", {
+        "replicaCount": b.integer("Workers (ignored when autoscaling.enabled)", 0),
+        "podManagementPolicy": b.pod_management_policy(),
+        "daemonMemory": b.quantity("Heap of the worker daemon (SPARK_DAEMON_MEMORY), a quantity such as 512Mi"),
+        "memoryOverhead": b.quantity("Memory kept out of SPARK_WORKER_MEMORY for executor non-heap memory, "
+                                     "a quantity such as 512Mi"),
+        "jvm": b.closed({"extraOpts": b.string("Extra JVM options of the worker daemon")}, "JVM settings"),
+        "service": b.closed({"ports": _ports("Ports", cluster="Worker RPC port (7078)",
+                                             http="Worker web UI port (8081)")}, "Headless Service"),
+        "autoscaling": autoscaling,
+        "pdb": b.pdb(),
+    }, persistence=b.persistence("Work and local directory volume (disabled: emptyDir)"))
+
+    init_resources = b.resources("Resources of the init containers (copying Spark, preparing configuration)")
+
+    zeppelin = _pod("Apache Zeppelin (Deployment)", {
+        "enabled": b.boolean("Deploy Zeppelin"),
+        "replicaCount": b.integer("Zeppelin pods (0 or 1: the notebook volume is ReadWriteOnce)", 0, 1),
+        "image": b.image("Zeppelin image"),
+        "auth": _notebook_auth("Login (shiro.ini [users], assembled at start from a Secret)", username=True),
+        "interpreter": b.closed({
+            "python": b.string("Python executable of the python and pyspark interpreters (zeppelin.python)",
+                               minLength=1),
+            "hdfsUrl": b.string("WebHDFS URL of the file interpreter (hdfs.url)", pattern=r"^(https?://.*)?$"),
+            "sparkProperties": {"type": "object", "description": "Extra spark interpreter properties",
+                                "additionalProperties": {"type": ["string", "number", "boolean"]}},
+        }, "Interpreter settings written to interpreter.json"),
+        "driver": _driver(),
+        "initResources": init_resources,
+        "service": b.closed({
+            "type": b.string("Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
+            "ports": _ports("Ports", http="Zeppelin web port (8080)"),
+            "annotations": b.string_map("Service annotations"),
+        }, "Service"),
+        "ingress": b.ingress("Host name of Zeppelin"),
+    }, persistence=_notebook_persistence("Notebook volume (kept on uninstall)"))
+
+    rstudio = _pod("RStudio Server with sparklyr (Deployment)", {
+        "enabled": b.boolean("Deploy RStudio Server"),
+        "replicaCount": b.integer("RStudio pods (0 or 1: the home volume is ReadWriteOnce)", 0, 1),
+        "image": b.image("rocker/rstudio image"),
+        "auth": _notebook_auth("Password of the rstudio user (PASSWORD, from a Secret)"),
+        "rPackages": b.array("R packages installed at start when missing",
+                             b.string(pattern=r"^[A-Za-z][A-Za-z0-9.]*$"), uniqueItems=True),
+        "driver": _driver(),
+        "initResources": init_resources,
+        "initSecurityContext": b.security_context("Security context of the copy init containers"),
+        "service": b.closed({
+            "type": b.string("Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
+            "ports": _ports("Ports", http="Service port of RStudio (the container listens on 8787)"),
+            "annotations": b.string_map("Service annotations"),
+        }, "Service"),
+        "ingress": b.ingress("Host name of RStudio"),
+    }, persistence=_notebook_persistence("Home directory volume (kept on uninstall)"))
+
+    return b.document({
+        **b.root_common(),
+        "image": b.image("Spark image of masters, workers, tests and the notebooks' Spark distribution"),
+        "zookeeper": b.closed({
+            "quorum": b.string("ZooKeeper quorum host:port[,host:port...] (required with 2+ masters)"),
+            "znode": b.string("spark.deploy.zookeeper.dir (default /spark-<fullname>)", pattern="^(/.*)?$"),
+        }, "ZooKeeper of the master recovery mode"),
+        "hadoop": b.closed({
+            "configMap": b.string("ConfigMap with core-site.xml and hdfs-site.xml, mounted as HADOOP_CONF_DIR"),
+        }, "HDFS client configuration"),
+        "config": b.closed({
+            "executorMemory": _jvm_size("spark.executor.memory"),
+            "executorCores": b.integer("spark.executor.cores", 1),
+            "coresMax": b.integer("spark.cores.max (must be positive)"),
+            "driverMemory": _jvm_size("spark.driver.memory"),
+            "maxResultSize": _jvm_size("spark.driver.maxResultSize"),
+            "defaultFS": b.string("spark.hadoop.fs.defaultFS (empty: from hadoop.configMap)"),
+            "reverseProxy": b.boolean("spark.ui.reverseProxy"),
+            "reverseProxyUrl": b.string("spark.ui.reverseProxyUrl"),
+            "extra": {"type": "object", "description": "Extra spark-defaults.conf properties (override the chart's)",
+                      "additionalProperties": {"type": ["string", "number", "boolean"]}},
+        }, "spark-defaults.conf settings"),
+        "master": master,
+        "worker": worker,
+        "zeppelin": zeppelin,
+        "rstudio": rstudio,
+        "serviceAccount": b.service_account(),
+        "networkPolicy": b.closed({
+            "enabled": b.boolean("Create NetworkPolicies for masters and workers"),
+            "allowExternal": b.boolean("Allow clients without the client label"),
+            "extraIngress": b.array("Extra NetworkPolicyPeer sources for master and worker ports",
+                                    {"type": "object"}),
+        }, "NetworkPolicies"),
+        "tests": b.closed({
+            "enabled": b.boolean("Render the helm test pod (SparkPi)"),
+            "resources": b.resources(),
+        }, "helm test pod"),
+    }, "spark chart values", "Values of the Spark standalone chart with Zeppelin and RStudio")
