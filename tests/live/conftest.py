@@ -6,18 +6,30 @@ folder is skipped with one reason saying why. Each test gets its own namespace; 
 installed with `helm upgrade --install --wait` and uninstalled afterwards (PVCs are kept by the
 charts, so fixtures delete the namespace, which removes them).
 """
+import base64
+import contextlib
+import json
 import os
 import pathlib
+import re
+import select
 import subprocess
 import time
 import uuid
 
 import pytest
+from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
 from suite import helm as suite_helm
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LIVE_DIR = pathlib.Path(__file__).resolve().parent
+
+# HDFS of the same namespace, for the charts that read it (Spark, Alluxio): release "hdfs" of the laptop example.
+HDFS_RELEASE = "hdfs"
+HDFS_LAPTOP = ROOT / "examples" / "hdfs-kind-laptop.yaml"
+HDFS_CONFIGMAP = f"{HDFS_RELEASE}-config"  # the chart's client ConfigMap (core-site.xml, hdfs-site.xml)
+HDFS_NAMESERVICE = HDFS_RELEASE  # the nameservice defaults to the release fullname
 
 
 def kubectl_binary():
@@ -114,6 +126,50 @@ class Kube:
                 pytest.fail(f"timed out after {timeout}s waiting for {what}")
             time.sleep(interval)
 
+    def run_pod(self, name, spec, timeout=600):
+        """Create a Pod from `spec` (restartPolicy Never), wait until it ends; return (phase, logs)."""
+        manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                    "spec": {"restartPolicy": "Never", **spec}}
+        self.kubectl("apply", "-f", "-", stdin=json.dumps(manifest))
+
+        def ended():
+            phase = self.kubectl("get", "pod", name, "-o", "jsonpath={.status.phase}", check=False).stdout.strip()
+            return phase if phase in ("Succeeded", "Failed") else None
+
+        phase = self.wait_until(ended, timeout, what=f"pod {name} to finish")
+        return phase, self.kubectl("logs", name, "--all-containers", check=False).stdout
+
+    def secret_value(self, secret, key):
+        """Decoded value of one key of a Secret (str)."""
+        data = self.kubectl("get", "secret", secret, "-o", f"jsonpath={{.data.{key}}}").stdout
+        return base64.b64decode(data).decode()
+
+    @contextlib.contextmanager
+    def port_forward(self, target, port, timeout=60):
+        """`kubectl port-forward <target> :<port>` for the with-block; yields the local port (int)."""
+        cmd = [kubectl_binary(), "--kubeconfig", self.kubeconfig, "-n", self.namespace, "port-forward",
+               "--address", "127.0.0.1", target, f":{port}"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + timeout
+            local = None
+            while local is None and time.monotonic() < deadline and proc.poll() is None:
+                ready, _, _ = select.select([proc.stdout], [], [], 1)
+                if ready:
+                    found = re.search(r"127\.0\.0\.1:(\d+) ->", proc.stdout.readline())
+                    local = int(found.group(1)) if found else None
+            if local is None:
+                proc.kill()
+                pytest.fail(f"port-forward to {target}:{port} did not start: {proc.communicate()[1]}")
+            yield local
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
     def dump(self):
         """Print events and pod logs of the namespace (shown by pytest on failure)."""
         print(self.kubectl("get", "events", "--sort-by=.lastTimestamp", check=False).stdout)
@@ -139,3 +195,30 @@ def kube(pytestconfig, kube_cluster):
     k.helm("uninstall", "--wait", *k.helm("list", "-q").stdout.split(), check=False)
     subprocess.run([kubectl_binary(), "--kubeconfig", k.kubeconfig, "delete", "namespace", namespace, "--wait=false"],
                    capture_output=True)
+
+
+@pytest.fixture
+def hdfs_release(kube, kube_cluster):
+    """HDFS (laptop example, release "hdfs") installed and running in the test's namespace; returns kube."""
+    kube.install(HDFS_RELEASE, "hdfs", [HDFS_LAPTOP])
+    wait_for_stateful_sets_to_run(kube_cluster.kube_client,
+                                  [f"{HDFS_RELEASE}-{c}" for c in ("namenode", "journalnode", "zookeeper", "datanode")],
+                                  kube.namespace, timeout_sec=900)
+    return kube
+
+
+def hdfs_put_lines(kube, path, lines, timeout=300):
+    """Write `lines` (list of str, no newlines) to HDFS `path` with `hdfs dfs -put` from a NameNode pod.
+
+    Retried until it succeeds: right after install the NameNodes may still be electing the active one.
+    """
+    text = "".join(f"{line}\n" for line in lines)
+    script = ('set -e; f="$(mktemp)"; cat > "$f"; hdfs dfs -mkdir -p "$(dirname "$1")"; '
+              'hdfs dfs -put -f "$f" "$1"; hdfs dfs -chmod -R a+rwx "$(dirname "$1")"; rm -f "$f"')
+
+    def put():
+        run = kube.kubectl("exec", "-i", f"{HDFS_RELEASE}-namenode-0", "-c", "namenode", "--", "bash", "-c", script,
+                           "put", path, stdin=text, check=False)
+        return run.returncode == 0
+
+    kube.wait_until(put, timeout, interval=10, what=f"hdfs dfs -put {path}")
