@@ -52,6 +52,34 @@ def load_user_provided(chart_dir: Path) -> frozenset[str]:
     return frozenset(names)
 
 
+# Values keys whose string values name objects the user creates (existing Secrets, claims, and the
+# client ConfigMap of an HDFS installed separately), at any depth of a values file.
+USER_PROVIDED_KEYS = frozenset({"existingSecret", "existingClaim", "configMap"})
+
+
+def user_provided_from_values(values_files) -> frozenset[str]:
+    """Names a values file hands in as existing objects (``existingSecret``, ``existingClaim``,
+    ``configMap`` keys at any depth). Args: iterable of paths. Returns: frozenset of names.
+    Raises: UsageError when a file does not parse."""
+    from suite.yamlio import load_values
+
+    names = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in USER_PROVIDED_KEYS and isinstance(value, str) and value:
+                    names.add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for f in values_files:
+        walk(load_values(Path(f), str(f)))
+    return frozenset(names)
+
+
 def check_objects(objects: list[dict], kube_versions, user_provided=frozenset()) -> list[str]:
     """All manifest checks on one render.  Returns: list of problem messages."""
     from suite import manifests
@@ -85,7 +113,7 @@ def run(argv=None) -> int:
             raise UsageError(f"{f}: no such file")
     kube = tuple(args.kube_versions or DEFAULT_KUBE)
     majors = (3, 4) if args.helm == "both" else (int(args.helm),)
-    user_provided = load_user_provided(chart_dir)
+    user_provided = load_user_provided(chart_dir) | user_provided_from_values(args.values)
     total = 0
     for major in majors:
         start = time.monotonic()

@@ -4,7 +4,8 @@
 For every application chart and every profile (chart defaults, charts/<chart>/ci/*-values.yaml,
 examples/*.yaml naming the chart): lint the values (schema + semantic rules), render with Helm 4
 (and Helm 3 with ``--helm both``) and validate the objects (strict Kubernetes schemas, references,
-container resources/probes). Then, when the current kubeconfig reaches a cluster, install the chosen
+container resources/probes) and print each profile's footprint (pods, CPU/memory requests and limits,
+storage; tools/footprint.py). Then, when the current kubeconfig reaches a cluster, install the chosen
 profile with ``helm upgrade --install --wait --timeout 15m`` (atomic); otherwise say why the install
 was skipped and exit 0 if every check passed.
 
@@ -80,20 +81,28 @@ def lint_profiles(profiles: list[Profile]) -> int:
     return count
 
 
-def render_and_check(prof: Profile, major: int, kube: tuple[str, ...], user_provided) -> tuple[str, list[str], float, int]:
-    """Render one profile with one Helm and run every manifest check.
-    Returns: (label, problems, seconds, object count)."""
+def render_and_check(prof: Profile, major: int, kube: tuple[str, ...], user_provided,
+                     with_footprint: bool = False) -> tuple[str, list[str], float, int, str | None]:
+    """Render one profile with one Helm and run every manifest check; with_footprint: also the
+    profile's footprint totals line (suite.footprint, DaemonSets on 1 node).
+    Returns: (label, problems, seconds, object count, footprint line or None)."""
     from check_manifests import check_objects
-    from suite import helm
+    from suite import footprint, helm
 
     start = time.monotonic()
     label = f"{prof.label} helm{major}"
     try:
         objects = helm.render(prof.chart_dir, prof.files, release=prof.chart_dir.name, major=major)
     except helm.RenderError as exc:
-        return label, [f"render failed: {exc.stderr.strip()}"], time.monotonic() - start, 0
+        return label, [f"render failed: {exc.stderr.strip()}"], time.monotonic() - start, 0, None
     problems = check_objects(objects, kube, user_provided)
-    return label, problems, time.monotonic() - start, len(objects)
+    line = None
+    if with_footprint:
+        try:
+            line = footprint.totals_line(footprint.footprint(objects), prof.label)
+        except ValueError as exc:
+            problems.append(f"footprint: {exc}")
+    return label, problems, time.monotonic() - start, len(objects), line
 
 
 def cluster_reachable(timeout: float = 5.0) -> tuple[bool, str]:
@@ -137,7 +146,7 @@ def install(chart_dir: Path, values_file: Path, release: str, namespace: str, ma
 def run(argv=None) -> int:
     """CLI entry point.  Returns: exit status (0 ok, 1 problems or failed install, 2 usage)."""
     import lint_values
-    from check_manifests import load_user_provided
+    from check_manifests import load_user_provided, user_provided_from_values
     from suite import paths
 
     parser = argparse.ArgumentParser(prog="stack", description=__doc__.split("\n\n")[0])
@@ -173,14 +182,18 @@ def run(argv=None) -> int:
             provided[prof.chart_dir] = load_user_provided(prof.chart_dir)
     jobs = [(prof, major) for prof in profiles for major in majors]
     with cf.ThreadPoolExecutor(max_workers=max(1, min(args.workers, 4))) as pool:
-        futures = [pool.submit(render_and_check, prof, major, kube, provided[prof.chart_dir])
+        futures = [pool.submit(render_and_check, prof, major, kube,
+                               provided[prof.chart_dir] | user_provided_from_values(prof.files),
+                               major == majors[0])
                    for prof, major in jobs]
         for fut in cf.as_completed(futures):
-            label, problems, secs, n = fut.result()
+            label, problems, secs, n, footprint_line = fut.result()
             for p in problems:
                 say(f"  {label}: {p}")
             failures += len(problems)
             say(f"render {label}: {n} objects, {'ok' if not problems else f'{len(problems)} problems'} ({secs:.1f}s)")
+            if footprint_line:
+                say(footprint_line)
     say(f"checks done in {time.monotonic() - started:.1f}s: "
         f"{'all passed' if not failures else f'{failures} problems'}")
     if failures:

@@ -136,3 +136,12 @@ def test_jobs_and_helm_test_pods_need_no_probes():
     assert check_containers([job, pod]) == []
     del pod["metadata"]["annotations"]
     assert len(check_containers([pod])) == 2
+
+
+def test_user_provided_names_come_from_existing_object_keys(tmp_path):
+    from check_manifests import user_provided_from_values
+
+    f = tmp_path / "v.yaml"
+    f.write_text("a:\n  auth:\n    existingSecret: pw\n  persistence:\n    existingClaim: ''\n"
+                 "hdfs:\n  configMap: lake-config\nlist:\n  - existingClaim: data\nsecret: not-a-ref\n")
+    assert user_provided_from_values([f]) == {"pw", "lake-config", "data"}

@@ -1,0 +1,74 @@
+"""A chart's local subcharts and the values Helm hands them.
+
+Helm gives a subchart the parent's values under the subchart's name, coalesced over the
+subchart's own values.yaml, plus the parent's ``global`` values (which win over the subchart's).
+A dependency whose ``condition`` resolves to false is not rendered. Library subcharts have no
+values and are skipped. Source: Helm documentation, "Subcharts and Global Values" and
+"Chart.yaml dependencies: condition".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .merge import merge_values
+
+
+@dataclass
+class Subchart:
+    """One application subchart: its name in the parent's values, its directory, its condition."""
+    name: str
+    chart_dir: Path
+    condition: str
+
+
+def dependencies(chart_dir: Path) -> list[Subchart]:
+    """Application subcharts of ``chart_dir`` whose repository is a local ``file://`` path.
+
+    Args: chart_dir: parent chart directory. Returns: list of Subchart (library charts skipped).
+    Raises: OSError/yaml.YAMLError when a Chart.yaml cannot be read.
+    """
+    meta = yaml.safe_load((chart_dir / "Chart.yaml").read_text()) or {}
+    out = []
+    for dep in meta.get("dependencies") or []:
+        repo = dep.get("repository", "")
+        if not repo.startswith("file://"):
+            continue
+        sub_dir = (chart_dir / repo[len("file://"):]).resolve()
+        sub_meta = yaml.safe_load((sub_dir / "Chart.yaml").read_text()) or {}
+        if sub_meta.get("type") == "library":
+            continue
+        out.append(Subchart(dep.get("alias") or dep["name"], sub_dir, dep.get("condition", "")))
+    return out
+
+
+def _lookup(values: dict, dotted: str):
+    cur = values
+    for part in dotted.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return None
+        cur = cur[part]
+    return cur
+
+
+def enabled(values: dict, condition: str) -> bool:
+    """Helm's condition rule: the first comma-separated path that resolves to a boolean decides;
+    none resolving means enabled. Args: parent values, condition string. Returns: bool."""
+    for path in filter(None, (c.strip() for c in condition.split(","))):
+        value = _lookup(values, path)
+        if isinstance(value, bool):
+            return value
+    return True
+
+
+def values_for(parent_values: dict, sub: Subchart, sub_defaults: dict) -> dict:
+    """The values a subchart renders with: its defaults, coalesced with the parent's section, with
+    the parent's ``global`` merged over the subchart's. Args: merged parent values, the Subchart,
+    the subchart's values.yaml (dict). Returns: a new dict."""
+    section = parent_values.get(sub.name) or {}
+    merged = merge_values(sub_defaults, section if isinstance(section, dict) else {})
+    merged["global"] = merge_values(sub_defaults.get("global") or {}, merged.get("global") or {},
+                                    parent_values.get("global") or {})
+    return merged
