@@ -13,7 +13,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-CHARTS = ("hdfs", "alluxio", "spark")
+CHARTS = ("hdfs", "alluxio", "spark", "umbrella")
 
 
 def render(chart):

@@ -66,10 +66,29 @@ def check_target(target: Target) -> list[Problem]:
         if (chart_dir / "values.yaml").is_file() else {}
     loaded = [] if target.is_defaults else [(label, load_values(p, label)) for p, label in target.files]
     values = merge_values(defaults, *(v for _, v in loaded))
+    problems = _check_chart(chart_dir, schema, values)
+    return [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
+
+
+def _check_chart(chart_dir: Path, schema: dict, values: dict, prefix: str = "") -> list[Problem]:
+    """Schema problems, then rule problems on paths the schema did not flag, then the same for
+    every enabled local subchart with the values Helm would give it (paths prefixed with the
+    subchart's name, e.g. ``spark.worker.resources.limits.memory``). Returns: list of Problem."""
+    from suite import paths, rules, schema_check, subcharts
+    from suite.yamlio import load_values
+
     problems = schema_check.check_values(values, schema)
     flagged = {p.path for p in problems}
     problems += [p for p in rules.check(paths.chart_name(chart_dir), values) if p.path not in flagged]
-    return [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
+    problems = [Problem(p.file, prefix + p.path, p.message, p.allowed) for p in problems]
+    for sub in subcharts.dependencies(chart_dir):
+        if not subcharts.enabled(values, sub.condition):
+            continue
+        sub_defaults = load_values(sub.chart_dir / "values.yaml", paths.display_path(sub.chart_dir / "values.yaml"))
+        sub_values = subcharts.values_for(values, sub, sub_defaults)
+        problems += _check_chart(sub.chart_dir, schema_check.load_schema(sub.chart_dir), sub_values,
+                                 f"{prefix}{sub.name}.")
+    return problems
 
 
 def _blame(path: str, loaded: list[tuple[str, dict]], target: Target) -> str:

@@ -93,6 +93,9 @@ class Pod:
     def prepare(self, container_name, init=False, edits=None):
         """Lay out the mounts of one container; return (argv list, env dict) ready to run.
 
+        Env: literal values, the downward-API pod name and IP, and secretKeyRef values read from the
+        rendered Secret.
+
         edits: {mounted file name: function(text) -> text} applied after substitution.
         """
         c = self.container(container_name, init)
@@ -119,6 +122,14 @@ class Pod:
                 env[e["name"]] = self.name
             elif e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "status.podIP":
                 env[e["name"]] = self.ip
+            elif "secretKeyRef" in e.get("valueFrom", {}):
+                # As the kubelet does: the key's value from the rendered Secret (KeyError when absent).
+                ref = e["valueFrom"]["secretKeyRef"]
+                secret = workload(self.objects, "Secret", ref["name"])
+                if ref["key"] in secret.get("stringData", {}):
+                    env[e["name"]] = secret["stringData"][ref["key"]]
+                else:
+                    env[e["name"]] = base64.b64decode(secret["data"][ref["key"]]).decode()
         argv = [self.substitute(a) for a in c.get("command", []) + c.get("args", [])]
         return argv, env
 

@@ -2,99 +2,73 @@
 `pyspark` package (design.md section 6): the master and a worker start from the rendered
 commands, env and spark-defaults.conf (SPARK_CONF_DIR), the worker offers exactly the cores and
 memory the chart derived from its resources, and a job submitted to the rendered master URL
-returns the right answer.
+returns the right answer. With auth.enabled the same cluster runs with Spark RPC authentication
+from the rendered Secret: a driver configured by the chart's init container runs a job, drivers
+without the secret (or with a wrong one) are turned away.
 
-Substitutions (see harness.py): pod DNS names -> 127.0.0.x, mount paths -> work dirs, and the
-image's /opt/spark/bin -> the pyspark package's bin/. Ports are moved to free ones because tests
-run in parallel on one machine. The image's SparkPi jar is not in pyspark; its Python twin
-(examples/src/main/python/pi.py) is submitted instead.
+Substitutions: see harness.py and spark_pods.py (pod DNS names -> 127.0.0.x, mount paths -> work
+dirs, /opt/spark/bin -> pyspark's bin/, pi.py for the SparkPi jar). Ports are moved to free ones
+because tests run in parallel on one machine.
 """
-import json
-import re
-import shutil
-import socket
-import subprocess
-import sys
-import urllib.request
+import base64
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
-from harness import Cluster, wait_for
+import spark_pods as sp
+from harness import Cluster, wait_for, workload
 
-try:
-    import pyspark
-    SPARK_HOME = Path(pyspark.__file__).parent
-except ImportError:  # pragma: no cover - requirements.txt installs it
-    SPARK_HOME = None
-pytestmark = pytest.mark.skipif(SPARK_HOME is None or not shutil.which("java"),
-                                reason="needs the pyspark package and a java on PATH")
-
-MASTER, WORKER = "local-spark-master", "local-spark-worker"
+pytestmark = pytest.mark.skipif(not sp.AVAILABLE, reason=sp.SKIP_REASON)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def master_json(ip, port):
-    try:
-        with urllib.request.urlopen(f"http://{ip}:{port}/json/", timeout=2) as resp:
-            return json.load(resp)
-    except OSError:
-        return None
+def render(tmp_path, **extra):
+    ports = sp.free_ports()
+    c = Cluster.render("spark", tmp_path, values_files=[sp.VALUES], set_values={**ports, **extra})
+    c.ports = ports
+    return c
 
 
 @pytest.fixture
 def cluster(tmp_path):
-    ports = {"master.service.ports.cluster": free_port(), "master.service.ports.http": free_port(),
-             "worker.service.ports.cluster": free_port(), "worker.service.ports.http": free_port()}
-    values = Path(__file__).resolve().parents[2] / "charts" / "spark" / "ci" / "minimal-values.yaml"
-    c = Cluster.render("spark", tmp_path, values_files=[values], set_values=ports)
-    c.ports = ports
+    c = render(tmp_path)
     yield c
     c.stop()
 
 
-def expand(pod, argv, env):
-    """Kubernetes' $(VAR) expansion in env values (in order) and args, then the harness's
-    address substitution (a pod's DNS name is only complete after expansion)."""
-    def sub(text, known):
-        if "$(" not in text:
-            return text  # prepare() already substituted it
-        return pod.substitute(re.sub(r"\$\((\w+)\)", lambda m: known.get(m.group(1), m.group(0)), text))
-    out = {}
-    for name, value in env.items():
-        out[name] = sub(value, out)
-    return [sub(a, out) for a in argv], out
+@pytest.fixture
+def auth_cluster(tmp_path):
+    # tests.enabled: the helm test pod is the driver whose init container writes the driver config.
+    c = render(tmp_path, **{"auth.enabled": "true", "auth.encryption": "true", "tests.enabled": "true"})
+    yield c
+    c.stop()
 
 
-def start(cluster, sts, container):
-    pod = cluster.pod(sts, 0)
-    pod.substitutions["/opt/spark/bin"] = str(SPARK_HOME / "bin")
-    argv, env = expand(pod, *pod.prepare(container))
-    env["SPARK_HOME"] = str(SPARK_HOME)
-    # Pods share this machine's network namespace: bind web UIs to the pod's own address.
-    env["SPARK_LOCAL_IP"] = pod.ip
-    cluster.start(pod.name, argv, env)
-    return pod, argv, env
+def start_master_and_worker(cluster):
+    """Start the rendered master and worker; return (master Pod, master http port, master /json)."""
+    master, _, _ = sp.start(cluster, sp.MASTER, "master")
+    http = cluster.ports["master.service.ports.http"]
+    wait_for(lambda: sp.master_json(master.ip, http), 90, what="master web UI", on_timeout=cluster.logs)
+    sp.start(cluster, sp.WORKER, "worker")
+    state = wait_for(lambda: (j := sp.master_json(master.ip, http)) and j.get("aliveworkers") == 1 and j,
+                     90, what="worker registration", on_timeout=cluster.logs)
+    return master, http, state
 
 
 def test_rendered_master_and_worker_run_a_job(cluster, tmp_path):
-    master, margv, _ = start(cluster, MASTER, "master")
-    assert margv[:2] == [str(SPARK_HOME / "bin" / "spark-class"), "org.apache.spark.deploy.master.Master"]
+    master, margv, _ = sp.start(cluster, sp.MASTER, "master")
+    assert margv[:2] == [str(sp.SPARK_HOME / "bin" / "spark-class"), "org.apache.spark.deploy.master.Master"]
     assert margv[margv.index("--host") + 1] == master.ip
     http = cluster.ports["master.service.ports.http"]
-    wait_for(lambda: master_json(master.ip, http), 90, what="master web UI", on_timeout=cluster.logs)
+    wait_for(lambda: sp.master_json(master.ip, http), 90, what="master web UI", on_timeout=cluster.logs)
 
-    worker, wargv, wenv = start(cluster, WORKER, "worker")
+    worker, wargv, wenv = sp.start(cluster, sp.WORKER, "worker")
     url = f"spark://{master.ip}:{cluster.ports['master.service.ports.cluster']}"
     assert wenv["SPARK_MASTER_URL"] == url and wargv[-1] == url
     assert wargv[wargv.index("--host") + 1] == worker.ip
 
-    state = wait_for(lambda: (j := master_json(master.ip, http)) and j.get("aliveworkers") == 1 and j,
+    state = wait_for(lambda: (j := sp.master_json(master.ip, http)) and j.get("aliveworkers") == 1 and j,
                      90, what="worker registration", on_timeout=cluster.logs)
     # minimal-values: CPU limit 1 -> 1 core; 2Gi - 512Mi daemon - 512Mi overhead = 1024 MiB.
     assert (state["cores"], state["memory"]) == (1, 1024), state
@@ -103,12 +77,66 @@ def test_rendered_master_and_worker_run_a_job(cluster, tmp_path):
     conf_dir = Path(master.substitute("/etc/spark/conf"))
     defaults = (conf_dir / "spark-defaults.conf").read_text()
     assert f"spark.master {url}" in defaults
-    env = {"PATH": "/usr/bin:/bin", "SPARK_HOME": str(SPARK_HOME), "SPARK_CONF_DIR": str(conf_dir),
-           "PYSPARK_PYTHON": sys.executable, "HOME": str(tmp_path), "SPARK_LOCAL_IP": "127.0.0.1"}
-    run = subprocess.run([str(SPARK_HOME / "bin" / "spark-submit"), "--conf", "spark.driver.host=127.0.0.1",
-                          str(SPARK_HOME / "examples" / "src" / "main" / "python" / "pi.py"), "10"],
-                         env=env, capture_output=True, text=True, timeout=300)
+    assert "spark.authenticate" not in defaults
+    run = sp.submit_pi(conf_dir, tmp_path)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:] + cluster.logs()
     assert "Pi is roughly 3.1" in run.stdout, run.stdout + run.stderr[-3000:]
-    apps = master_json(master.ip, http)["completedapps"]
+    apps = sp.master_json(master.ip, http)["completedapps"]
     assert [a["name"] for a in apps] == ["PythonPi"] and apps[0]["cores"] == 1
+
+
+def test_rpc_authentication_admits_the_chart_drivers_and_rejects_others(auth_cluster, tmp_path):
+    cluster = auth_cluster
+    secret = workload(cluster.objects, "Secret", "local-spark-auth")
+    assert list(secret["data"]) == ["spark-auth-secret"]
+    # Master and worker get the secret only as _SPARK_AUTH_SECRET (from the Secret); the worker
+    # registering with the master is the first authenticated exchange.
+    master, http, state = start_master_and_worker(cluster)
+    assert state["status"] == "ALIVE"
+    conf_dir = Path(master.substitute("/etc/spark/conf"))
+    defaults = (conf_dir / "spark-defaults.conf").read_text()
+    assert "spark.authenticate true" in defaults and "spark.network.crypto.enabled true" in defaults
+    assert "spark.authenticate.secret" not in defaults
+
+    # The chart's driver configuration: the helm test pod's spark-conf init container, run as rendered.
+    test_pod = sp.run_init_container(cluster, sp.TEST_POD, "spark-conf")
+    driver_conf = Path(test_pod.substitute("/spark-conf"))
+    assert (driver_conf / "spark-env.sh").exists()
+    assert oct((driver_conf / "spark-defaults.conf").stat().st_mode & 0o777) == "0o640"
+    ok = sp.submit_pi(driver_conf, tmp_path)
+    (tmp_path / "driver.log").write_text(ok.stdout + ok.stderr)
+    assert ok.returncode == 0, ok.stdout[-3000:] + ok.stderr[-3000:] + cluster.logs()
+    assert "Pi is roughly 3.1" in ok.stdout
+
+    # Drivers without the secret: one with no authentication at all, one with a wrong secret.
+    # Both are refused by the master (no application registers) and give up on their own.
+    bad = {}
+    for name, edit in {
+        "no-auth": lambda text: "\n".join(l for l in text.splitlines() if not l.startswith("spark.authenticate")
+                                          and not l.startswith("spark.network.crypto")) + "\n",
+        "wrong-secret": lambda text: text + "spark.authenticate.secret not-the-cluster-secret\n",
+    }.items():
+        d = tmp_path / name
+        d.mkdir()
+        (d / "spark-defaults.conf").write_text(edit(defaults))
+        bad[name] = sp.submit_pi(d, tmp_path, partitions=2, wait=False)
+    results = {}
+    try:
+        for name, proc in bad.items():
+            # Spark's app client retries registration 3 times, 20 s apart, then gives up.
+            out, err = proc.communicate(timeout=240)
+            results[name] = (proc.returncode, out, err)
+    finally:
+        for proc in bad.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    for name, (code, out, err) in results.items():
+        assert code != 0 and "Pi is roughly" not in out, (name, out[-2000:], err[-3000:])
+        assert "All masters are unresponsive" in err, (name, err[-3000:])
+    state = sp.master_json(master.ip, http)
+    assert [a["name"] for a in state["completedapps"]] == ["PythonPi"] and not state["activeapps"], state
+    # The secret reached no log and no command line (the worker logs each executor's launch command).
+    value = base64.b64decode(secret["data"]["spark-auth-secret"]).decode()
+    assert "Launch command" in (tmp_path / f"{sp.WORKER}-0.log").read_text()
+    assert not [p.name for p in tmp_path.glob("*.log") if value in p.read_text()]

@@ -1,14 +1,13 @@
 """Render tests of charts/alluxio: every ci/ profile and example under Helm 3 and Helm 4."""
 import pytest
 
-from conftest import HELM_MAJORS, NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
+from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
 from suite import helm, manifests
 
 CHART = ROOT / "charts" / "alluxio"
 PROFILES = [p for p, _ in chart_profiles("alluxio")]
 FULL = f"{RELEASE}-alluxio"
 # Objects the profiles name but the user provides (documented in values.yaml).
-USER_PROVIDED = {"ConfigMap/rt-hdfs-config", "ConfigMap/analytics-hdfs-config", "Secret/alluxio-s3-keys"}
 GI, MI = 1024 ** 3, 1024 ** 2
 
 
@@ -48,58 +47,6 @@ def mib(quantity):
 def test_every_profile_is_covered():
     assert {"defaults", "default-values", "ha-values", "tiered-values", "daemonset-values",
             "hdfs-ufs-values", "example-alluxio-mem-ssd-cache"} <= set(PROFILES)
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_helm3_and_helm4_render_the_same_objects(renders, profile):
-    a, b = (renders.get("alluxio", profile, m) for m in HELM_MAJORS)
-    assert a == b
-
-
-@pytest.mark.parametrize("major", HELM_MAJORS)
-@pytest.mark.parametrize("profile", PROFILES)
-def test_helm_lint_strict(profile, major):
-    values = dict(chart_profiles("alluxio"))[profile]
-    ok, output = helm.lint(CHART, [values] if values else [], major=major)
-    assert ok, output
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_strict_kubernetes_schema_1_29_and_1_35(renders, profile):
-    assert manifests.validate_objects(renders.get("alluxio", profile)) == []
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_references_resources_and_probes(renders, profile):
-    objects = renders.get("alluxio", profile)
-    assert manifests.check_references(objects, USER_PROVIDED) == []
-    assert manifests.check_containers(objects) == []
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_labels_and_selectors(renders, profile):
-    required = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
-                "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of", "helm.sh/chart"}
-    selector_keys = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"}
-    for obj in renders.get("alluxio", profile):
-        assert required <= set(obj["metadata"].get("labels", {})), (obj["kind"], obj["metadata"]["name"])
-        assert obj["metadata"]["namespace"] == NAMESPACE
-        if obj["kind"] in ("StatefulSet", "DaemonSet", "PodDisruptionBudget"):
-            assert set(obj["spec"]["selector"]["matchLabels"]) == selector_keys
-        if obj["kind"] == "Service":
-            assert set(obj["spec"]["selector"]) == selector_keys
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_every_port_is_named_and_services_target_names(renders, profile):
-    for obj in renders.get("alluxio", profile):
-        if obj["kind"] in ("StatefulSet", "DaemonSet"):
-            for c in pod_spec(obj)["containers"]:
-                for p in c.get("ports", []):
-                    assert p.get("name") and len(p["name"]) <= 15, (obj["metadata"]["name"], c["name"], p)
-        if obj["kind"] == "Service":
-            for p in obj["spec"]["ports"]:
-                assert isinstance(p["targetPort"], str) and p.get("name")
 
 
 @pytest.mark.parametrize("profile", PROFILES)

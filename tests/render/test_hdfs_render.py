@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import HELM_MAJORS, NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
-from suite import helm, manifests
+from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
+from suite import helm
 
 CHART = ROOT / "charts" / "hdfs"
 PROFILES = [p for p, _ in chart_profiles("hdfs")]
@@ -31,61 +31,6 @@ def env(container):
 def test_every_profile_is_covered():
     assert {"defaults", "default-values", "nonha-values", "external-zookeeper-values",
             "daemonset-values", "large-values", "example-hdfs-kind-laptop"} <= set(PROFILES)
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_helm3_and_helm4_render_the_same_objects(renders, profile):
-    a, b = (renders.get("hdfs", profile, m) for m in HELM_MAJORS)
-    assert a == b
-
-
-@pytest.mark.parametrize("major", HELM_MAJORS)
-@pytest.mark.parametrize("profile", PROFILES)
-def test_helm_lint_strict(profile, major):
-    values = dict(chart_profiles("hdfs"))[profile]
-    ok, output = helm.lint(CHART, [values] if values else [], major=major)
-    assert ok, output
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_strict_kubernetes_schema_1_29_and_1_35(renders, profile):
-    assert manifests.validate_objects(renders.get("hdfs", profile)) == []
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_references_resources_and_probes(renders, profile):
-    objects = renders.get("hdfs", profile)
-    assert manifests.check_references(objects) == []
-    assert manifests.check_containers(objects) == []
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_labels_and_selectors(renders, profile):
-    required = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
-                "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of", "helm.sh/chart"}
-    for obj in renders.get("hdfs", profile):
-        labels = obj["metadata"].get("labels", {})
-        assert required <= set(labels), (obj["kind"], obj["metadata"]["name"])
-        assert obj["metadata"]["namespace"] == NAMESPACE
-        selector = obj.get("spec", {}).get("selector")
-        if obj["kind"] in ("StatefulSet", "DaemonSet", "Deployment", "PodDisruptionBudget"):
-            assert set(selector["matchLabels"]) == {"app.kubernetes.io/name", "app.kubernetes.io/instance",
-                                                    "app.kubernetes.io/component"}
-        if obj["kind"] == "Service":
-            assert set(selector) == {"app.kubernetes.io/name", "app.kubernetes.io/instance",
-                                     "app.kubernetes.io/component"}
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_every_port_is_named_and_services_target_names(renders, profile):
-    for obj in renders.get("hdfs", profile):
-        if obj["kind"] in ("StatefulSet", "DaemonSet"):
-            for c in obj["spec"]["template"]["spec"]["containers"]:
-                for p in c.get("ports", []):
-                    assert p.get("name"), (obj["metadata"]["name"], c["name"], p)
-        if obj["kind"] == "Service":
-            for p in obj["spec"]["ports"]:
-                assert isinstance(p["targetPort"], str) and p.get("name")
 
 
 @pytest.mark.parametrize("profile", PROFILES)

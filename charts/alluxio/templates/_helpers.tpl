@@ -46,10 +46,31 @@ UFS
 {{- printf "$(POD_NAME).%s.%s.svc.%s" (include "alluxio.master.headless" .) (include "common.names.namespace" .) (include "common.names.clusterDomain" .) -}}
 {{- end -}}
 
-{{/* Root UFS URI: hdfs://<nameservice><path> with hdfs.configMap, else ufs.root (may be empty). */}}
-{{- define "alluxio.rootUfs" -}}
+{{/*
+HDFS client ConfigMap of the root under storage: hdfs.configMap, else (installed by the umbrella
+with HDFS in the release and no ufs.root given) the HDFS chart's ConfigMap of this release.
+*/}}
+{{- define "alluxio.hdfs.configMap" -}}
 {{- if .Values.hdfs.configMap -}}
-{{- printf "hdfs://%s/%s" .Values.hdfs.nameservice (trimPrefix "/" .Values.hdfs.path) -}}
+{{- .Values.hdfs.configMap -}}
+{{- else if and (include "common.stack.enabled" (dict "chart" "hdfs" "context" .)) (not .Values.ufs.root) -}}
+{{- include "common.stack.hdfs.configMapName" . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* HDFS nameservice of the root under storage: hdfs.nameservice, else the release's HDFS one. */}}
+{{- define "alluxio.hdfs.nameservice" -}}
+{{- if .Values.hdfs.nameservice -}}
+{{- .Values.hdfs.nameservice -}}
+{{- else if include "alluxio.hdfs.configMap" . -}}
+{{- include "common.stack.hdfs.nameservice" . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Root UFS URI: hdfs://<nameservice><path> with an HDFS ConfigMap, else ufs.root (may be empty). */}}
+{{- define "alluxio.rootUfs" -}}
+{{- if include "alluxio.hdfs.configMap" . -}}
+{{- printf "hdfs://%s/%s" (include "alluxio.hdfs.nameservice" .) (trimPrefix "/" .Values.hdfs.path) -}}
 {{- else -}}
 {{- .Values.ufs.root -}}
 {{- end -}}
@@ -162,10 +183,10 @@ percentage is scaled to apply to the JVM's own share only:
   emptyDir: {}
 - name: tmp
   emptyDir: {}
-{{- if .Values.hdfs.configMap }}
+{{- with (include "alluxio.hdfs.configMap" .) }}
 - name: hadoop-conf
   configMap:
-    name: {{ .Values.hdfs.configMap }}
+    name: {{ . }}
 {{- end }}
 {{- end -}}
 
@@ -179,7 +200,7 @@ percentage is scaled to apply to the JVM's own share only:
 - name: scripts
   mountPath: /opt/alluxio-scripts
   readOnly: true
-{{- if .Values.hdfs.configMap }}
+{{- if include "alluxio.hdfs.configMap" . }}
 - name: hadoop-conf
   mountPath: {{ .Values.hdfs.mountPath }}
   readOnly: true
@@ -225,7 +246,8 @@ terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
 securityContext:
   {{- . | nindent 2 }}
 {{- end }}
-{{- include "common.pod.scheduling" (dict "values" .values "component" .component "context" .context) }}
+{{- $locality := ternary (include "common.stack.dataNodeAffinity" (dict "weight" 50 "context" .context)) "" (eq .component "worker") }}
+{{- include "common.pod.scheduling" (dict "values" .values "component" .component "podAffinity" $locality "context" .context) }}
 {{- end -}}
 
 {{/* Pod template metadata: standard labels + podLabels, config checksums + podAnnotations. */}}

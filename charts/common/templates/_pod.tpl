@@ -2,17 +2,27 @@
 Pod scheduling block: affinity (explicit, else the pod anti-affinity preset),
 nodeSelector, tolerations, topologySpreadConstraints.
 A component's values carry: affinity, podAntiAffinityPreset (soft|hard|none),
-nodeSelector, tolerations, topologySpreadConstraints.
+nodeSelector, tolerations, topologySpreadConstraints. Optional "podAffinity": rendered
+preferred podAffinity terms (YAML list text, e.g. common.stack.dataNodeAffinity), added
+unless the values give an explicit affinity.
 Usage: include "common.pod.scheduling" (dict "values" .Values.namenode "component" "namenode" "context" $)
 */}}
 {{- define "common.pod.scheduling" -}}
+{{- $anti := and .values.podAntiAffinityPreset (ne .values.podAntiAffinityPreset "none") }}
 {{- if .values.affinity }}
 affinity:
   {{- include "common.tplvalues.render" (dict "value" .values.affinity "context" .context) | nindent 2 }}
-{{- else if and .values.podAntiAffinityPreset (ne .values.podAntiAffinityPreset "none") }}
+{{- else if or $anti .podAffinity }}
 affinity:
+  {{- if $anti }}
   podAntiAffinity:
     {{- include "common.affinity.podAntiAffinity" (dict "preset" .values.podAntiAffinityPreset "component" .component "context" .context) | nindent 4 }}
+  {{- end }}
+  {{- with .podAffinity }}
+  podAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      {{- . | nindent 6 }}
+  {{- end }}
 {{- end }}
 {{- with .values.nodeSelector }}
 nodeSelector:

@@ -94,6 +94,27 @@ used by every template.
 {{- .Values.config.defaultFS -}}
 {{- end -}}
 
+{{/*
+HDFS client ConfigMap mounted as HADOOP_CONF_DIR: hadoop.configMap, else (installed by the
+umbrella with HDFS in the same release) the HDFS chart's ConfigMap of this release.
+*/}}
+{{- define "spark.hadoop.configMap" -}}
+{{- if .Values.hadoop.configMap -}}
+{{- .Values.hadoop.configMap -}}
+{{- else if include "common.stack.enabled" (dict "chart" "hdfs" "context" .) -}}
+{{- include "common.stack.hdfs.configMapName" . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* ZooKeeper of the masters' recovery: zookeeper.quorum, else the release's HDFS ZooKeeper. */}}
+{{- define "spark.zookeeper.quorum" -}}
+{{- if .Values.zookeeper.quorum -}}
+{{- .Values.zookeeper.quorum -}}
+{{- else if include "common.stack.enabled" (dict "chart" "hdfs" "context" .) -}}
+{{- include "common.stack.hdfs.zookeeper" . -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Mount path of the Spark configuration (SPARK_CONF_DIR) in every pod. */}}
 {{- define "spark.confDir" -}}/etc/spark/conf{{- end -}}
 {{- define "spark.hadoopConfDir" -}}/etc/hadoop/conf{{- end -}}
@@ -104,30 +125,40 @@ used by every template.
   value: {{ .confDir | default (include "spark.confDir" .context) | quote }}
 - name: SPARK_MASTER_URL
   value: {{ include "spark.master.url" .context | quote }}
-{{- if .context.Values.hadoop.configMap }}
+{{- if include "spark.hadoop.configMap" .context }}
 - name: HADOOP_CONF_DIR
   value: {{ include "spark.hadoopConfDir" .context | quote }}
 {{- end }}
 {{- end -}}
 
-{{/* Volumes for the Spark and Hadoop configuration. */}}
+{{/* Volumes for the Spark and Hadoop configuration (plus, with auth.enabled, the drivers' generated copy). */}}
 {{- define "spark.volumes.config" -}}
 - name: spark-conf
   configMap:
     name: {{ include "spark.configMapName" . }}
-{{- if .Values.hadoop.configMap }}
+{{- if .Values.auth.enabled }}
+- name: spark-conf-driver
+  emptyDir:
+    medium: Memory
+    sizeLimit: 1Mi
+{{- end }}
+{{- with (include "spark.hadoop.configMap" .) }}
 - name: hadoop-conf
   configMap:
-    name: {{ .Values.hadoop.configMap }}
+    name: {{ . }}
 {{- end }}
 {{- end -}}
 
-{{/* Mounts of those volumes. Usage: include "spark.volumeMounts.config" (dict "confDir" "/x" "context" $) */}}
+{{/*
+Mounts of those volumes. Usage: include "spark.volumeMounts.config" (dict "confDir" "/x" "driver" true "context" $)
+A driver (notebooks, helm test) with auth.enabled sees, at the same SPARK_CONF_DIR, the copy of the
+ConfigMap that its spark-conf init container completed with spark.authenticate.secret.
+*/}}
 {{- define "spark.volumeMounts.config" -}}
-- name: spark-conf
+- name: {{ ternary "spark-conf-driver" "spark-conf" (and (not (empty .driver)) .context.Values.auth.enabled) }}
   mountPath: {{ .confDir | default (include "spark.confDir" .context) }}
   readOnly: true
-{{- if .context.Values.hadoop.configMap }}
+{{- if include "spark.hadoop.configMap" .context }}
 - name: hadoop-conf
   mountPath: {{ include "spark.hadoopConfDir" .context }}
   readOnly: true
@@ -147,7 +178,8 @@ terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
 securityContext:
   {{- . | nindent 2 }}
 {{- end }}
-{{- include "common.pod.scheduling" (dict "values" .values "component" .component "context" .context) }}
+{{- $locality := ternary (include "common.stack.dataNodeAffinity" (dict "weight" 50 "context" .context)) "" (eq .component "worker") }}
+{{- include "common.pod.scheduling" (dict "values" .values "component" .component "podAffinity" $locality "context" .context) }}
 {{- end -}}
 
 {{/* Pod template metadata: standard labels + podLabels, config checksum + podAnnotations. */}}
@@ -222,5 +254,64 @@ spec:
                 port:
                   name: http
 {{- end }}
+{{- end }}
+{{- end -}}
+
+
+{{/*
+Spark RPC authentication (auth.*): spark.authenticate with one shared secret for masters, workers,
+executors and every driver. The secret lives only in a Secret: the chart's <fullname>-auth (random,
+generated once and kept across upgrades) or auth.existingSecret.
+*/}}
+{{- define "spark.auth.secretName" -}}
+{{- default (printf "%s-auth" (include "spark.fullname" .)) .Values.auth.existingSecret -}}
+{{- end -}}
+
+{{/*
+Env of every Spark container with auth.enabled: _SPARK_AUTH_SECRET, which Spark's SecurityManager
+reads in every JVM (daemons, executors, drivers) before spark.authenticate.secret; the worker hands
+it on to the executors it launches.
+*/}}
+{{- define "spark.auth.env" -}}
+{{- if .Values.auth.enabled }}
+- name: _SPARK_AUTH_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "spark.auth.secretName" . }}
+      key: {{ .Values.auth.secretKey }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Init container of a driver pod with auth.enabled. A driver against spark:// refuses to start unless
+spark.authenticate.secret is in its configuration (SecurityManager.initializeAuth), so this copies
+the ConfigMap's SPARK_CONF_DIR into the in-memory spark-conf-driver volume and appends the secret
+there, owner- and group-readable only. The secret never enters a ConfigMap or a command line.
+Usage: include "spark.auth.driverInit" (dict "image" <image values> "resources" x "securityContext" y "context" $)
+*/}}
+{{- define "spark.auth.driverInit" -}}
+{{- if .context.Values.auth.enabled }}
+- name: spark-conf
+  image: {{ include "common.images.image" (dict "image" .image "context" .context) }}
+  imagePullPolicy: {{ .image.pullPolicy }}
+  command:
+    - sh
+    - -ec
+    - |
+      umask 027
+      cp /etc/spark/conf-template/* /spark-conf/
+      printf 'spark.authenticate.secret %s\n' "$_SPARK_AUTH_SECRET" >> /spark-conf/spark-defaults.conf
+      chmod 0640 /spark-conf/*
+  env:
+    {{- include "spark.auth.env" .context | nindent 4 }}
+  resources:
+    {{- toYaml .resources | nindent 4 }}
+  {{- include "spark.container.securityContext" .securityContext | nindent 2 }}
+  volumeMounts:
+    - name: spark-conf
+      mountPath: /etc/spark/conf-template
+      readOnly: true
+    - name: spark-conf-driver
+      mountPath: /spark-conf
 {{- end }}
 {{- end -}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import Problem
-from . import alluxio, hdfs, spark
+from . import alluxio, hdfs, spark, umbrella
 
 RuleFn = Callable[[dict], "list[Problem]"]
 
@@ -17,6 +17,7 @@ RULES: dict[str, RuleFn] = {
     "hdfs": hdfs.check,
     "alluxio": alluxio.check,
     "spark": spark.check,
+    "umbrella": umbrella.check,
 }
 
 

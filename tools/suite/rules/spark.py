@@ -5,7 +5,8 @@ and wording) and design.md sections 2 and 3. Spark standalone recovery with seve
 ZooKeeper (spark.deploy.recoveryMode=ZOOKEEPER); a worker offers SPARK_WORKER_CORES = CPU limit
 (else request) rounded down, at least 1, and SPARK_WORKER_MEMORY = memory limit - daemonMemory -
 memoryOverhead, so an executor larger than that is never scheduled; spark.cores.max must be
-positive; notebooks have no default password; JVM containers need a memory limit. Spark JVM sizes
+positive; notebooks have no default password; JVM containers need a memory limit; RPC encryption
+(spark.network.crypto.enabled) only runs on top of spark.authenticate. Spark JVM sizes
 (512m, 2g) follow JavaUtils.byteStringAsMb; quantities follow k8s.io/apimachinery resource.Quantity.
 """
 from __future__ import annotations
@@ -75,9 +76,12 @@ def check(values: dict) -> list[Problem]:
     if masters is not None and masters >= 2:
         quorum = get(values, "zookeeper.quorum")
         if quorum in (None, ""):
-            out.append(Problem("", "zookeeper.quorum",
-                               f"is required when master.replicaCount is {masters}: standby masters "
-                               "recover through ZooKeeper", QUORUM_ALLOWED))
+            # Installed by the umbrella with HDFS in the release, the masters use its ZooKeeper
+            # (charts/common/templates/_stack.tpl, common.stack.hdfs.zookeeper).
+            if not get(values, "global.stack.hdfs"):
+                out.append(Problem("", "zookeeper.quorum",
+                                   f"is required when master.replicaCount is {masters}: standby masters "
+                                   "recover through ZooKeeper", QUORUM_ALLOWED))
         elif isinstance(quorum, str):
             out.extend(Problem("", "zookeeper.quorum", f"entry '{entry}' is not host:port", QUORUM_ALLOWED)
                        for entry in quorum.split(",") if not HOST_PORT.match(entry.strip()))
@@ -123,6 +127,11 @@ def check(values: dict) -> list[Problem]:
                                f"is required when {name}.enabled is true and {name}.auth.existingSecret is "
                                "empty: there is no default password",
                                f"a password, or the name of an existing Secret in {name}.auth.existingSecret"))
+
+    if get(values, "auth.encryption") is True and not get(values, "auth.enabled"):
+        out.append(Problem("", "auth.encryption",
+                           "needs auth.enabled: Spark derives the RPC encryption keys from the authentication "
+                           "handshake", "auth.enabled: true, or auth.encryption: false"))
 
     out.extend(check_quantities(values))
     return out

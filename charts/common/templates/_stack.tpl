@@ -1,0 +1,63 @@
+{{/*
+Wiring between the charts of one release of the stack (charts/umbrella).
+
+The umbrella sets global.stack.<chart> (true/false) for hdfs, spark and alluxio, mirroring its
+<chart>.enabled condition flags (its render fails when they disagree). A chart reads these to find
+its siblings of the same release. Sibling names follow the default naming of
+common.names.fullname for that chart; the umbrella's validation demands explicit wiring values
+whenever a sibling's naming or shape differs from what these helpers assume.
+*/}}
+
+{{/* "true" when the sibling chart is part of this release. Usage: include "common.stack.enabled" (dict "chart" "hdfs" "context" $) */}}
+{{- define "common.stack.enabled" -}}
+{{- $global := .context.Values.global | default dict -}}
+{{- $stack := $global.stack | default dict -}}
+{{- if (get $stack .chart) }}true{{ end -}}
+{{- end -}}
+
+{{/* Default fullname of a sibling chart in this release (common.names.fullname with its chart name). */}}
+{{- define "common.stack.fullname" -}}
+{{- if contains .chart .context.Release.Name -}}
+{{- .context.Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .context.Release.Name .chart | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* HDFS client ConfigMap (core-site.xml, hdfs-site.xml) of this release's hdfs chart. */}}
+{{- define "common.stack.hdfs.configMapName" -}}
+{{- printf "%s-config" (include "common.stack.fullname" (dict "chart" "hdfs" "context" .)) -}}
+{{- end -}}
+
+{{/* HDFS nameservice of this release's hdfs chart (its default: the hdfs fullname). */}}
+{{- define "common.stack.hdfs.nameservice" -}}
+{{- include "common.stack.fullname" (dict "chart" "hdfs" "context" .) -}}
+{{- end -}}
+
+{{/* host:port of the client Service of the ZooKeeper bundled with this release's hdfs chart. */}}
+{{- define "common.stack.hdfs.zookeeper" -}}
+{{- printf "%s-zookeeper.%s.svc.%s:2181" (include "common.stack.fullname" (dict "chart" "hdfs" "context" .)) .Release.Namespace (include "common.names.clusterDomain" .) -}}
+{{- end -}}
+
+{{/* host:port of the Alluxio master client Service of this release's alluxio chart. */}}
+{{- define "common.stack.alluxio.master" -}}
+{{- printf "%s-master.%s.svc.%s:19998" (include "common.stack.fullname" (dict "chart" "alluxio" "context" .)) .Release.Namespace (include "common.names.clusterDomain" .) -}}
+{{- end -}}
+
+{{/*
+Preferred pod affinity to the DataNodes of this release (data locality): a weighted term for
+common.pod.scheduling's "podAffinity" list; empty when the release has no hdfs chart.
+Usage: include "common.stack.dataNodeAffinity" (dict "weight" 50 "context" $)
+*/}}
+{{- define "common.stack.dataNodeAffinity" -}}
+{{- if include "common.stack.enabled" (dict "chart" "hdfs" "context" .context) -}}
+- weight: {{ .weight | default 50 }}
+  podAffinityTerm:
+    topologyKey: kubernetes.io/hostname
+    labelSelector:
+      matchLabels:
+        app.kubernetes.io/name: hdfs
+        app.kubernetes.io/instance: {{ .context.Release.Name }}
+        app.kubernetes.io/component: datanode
+{{- end -}}
+{{- end -}}

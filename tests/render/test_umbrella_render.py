@@ -1,0 +1,132 @@
+"""Render tests of charts/umbrella: every ci/ profile and umbrella example under Helm 3 and 4,
+strict schemas, and the wiring between the charts of one release: the ConfigMaps Spark and Alluxio
+mount exist in the same render, Alluxio's root UFS names the rendered nameservice, Spark's ZooKeeper
+is the rendered ZooKeeper, locality affinities select the rendered DataNodes, and switching any
+subchart off leaves no dangling reference."""
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find
+from suite import helm, manifests
+
+CHART = ROOT / "charts" / "umbrella"
+PROFILES = [p for p, _ in chart_profiles("umbrella")]
+
+
+def site(objects):
+    """{property: value} of the rendered HDFS client ConfigMap's core-site.xml + hdfs-site.xml."""
+    (cm,) = [o for o in find(objects, "ConfigMap") if "hdfs-site.xml" in o.get("data", {})]
+    props = {}
+    for name in ("core-site.xml", "hdfs-site.xml"):
+        props.update({p.findtext("name"): p.findtext("value") for p in ET.fromstring(cm["data"][name]).iter("property")})
+    return cm["metadata"]["name"], props
+
+
+def pod_specs(objects, chart):
+    for obj in objects:
+        if obj["kind"] in ("StatefulSet", "Deployment", "DaemonSet") and \
+                obj["metadata"]["labels"]["app.kubernetes.io/name"] == chart:
+            yield obj, obj["spec"]["template"]["spec"]
+
+
+def spark_defaults(objects):
+    for cm in find(objects, "ConfigMap"):
+        if "spark-defaults.conf" in cm.get("data", {}):
+            text = cm["data"]["spark-defaults.conf"]
+            return dict(re.findall(r"^(\S+)\s+(.+)$", text, re.M))
+    return None
+
+
+def test_profiles_cover_the_issue():
+    assert {"defaults", "default-values", "hdfs-only-values", "spark-ha-values", "alluxio-over-hdfs-values",
+            "example-stack-kind-laptop", "example-stack-bare-metal-3-nodes", "example-stack-production-ha",
+            "example-stack-alluxio-cache-over-hdfs"} <= set(PROFILES)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_hdfs_client_configmap_is_mounted_by_every_consumer(renders, profile):
+    objects = renders.get("umbrella", profile)
+    if not find(objects, "StatefulSet", component="namenode"):
+        return
+    cm_name, _ = site(objects)
+    for chart in ("spark", "alluxio"):
+        for obj, spec in pod_specs(objects, chart):
+            mounted = {v["configMap"]["name"] for v in spec.get("volumes", []) if "configMap" in v}
+            assert cm_name in mounted, f"{obj['metadata']['name']} does not mount {cm_name}"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_alluxio_root_ufs_is_the_rendered_nameservice(renders, profile):
+    objects = renders.get("umbrella", profile)
+    props = [cm["data"]["alluxio-site.properties"] for cm in find(objects, "ConfigMap")
+             if "alluxio-site.properties" in cm.get("data", {})]
+    if not props or not find(objects, "StatefulSet", component="namenode"):
+        return
+    _, hdfs = site(objects)
+    root = re.search(r"^alluxio\.master\.mount\.table\.root\.ufs=(\S+)$", props[0], re.M).group(1)
+    assert root.startswith(f"hdfs://{hdfs['dfs.nameservices']}/")
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_spark_zookeeper_is_the_rendered_zookeeper(renders, profile):
+    objects = renders.get("umbrella", profile)
+    conf = spark_defaults(objects)
+    if not conf or conf.get("spark.deploy.recoveryMode") != "ZOOKEEPER":
+        return
+    host, port = conf["spark.deploy.zookeeper.url"].rsplit(":", 1)
+    svc_name, svc_ns = host.split(".")[:2]
+    (svc,) = [s for s in find(objects, "Service", name=svc_name) if s["metadata"]["namespace"] == svc_ns]
+    assert int(port) in [p["port"] for p in svc["spec"]["ports"]]
+    (zk,) = find(objects, "StatefulSet", component="zookeeper")
+    assert svc["spec"]["selector"].items() <= zk["spec"]["template"]["metadata"]["labels"].items()
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_workers_prefer_the_rendered_datanodes(renders, profile):
+    objects = renders.get("umbrella", profile)
+    datanodes = [o for o in objects if o["kind"] in ("StatefulSet", "DaemonSet")
+                 and o["metadata"]["labels"].get("app.kubernetes.io/component") == "datanode"]
+    for chart in ("spark", "alluxio"):
+        for obj, spec in pod_specs(objects, chart):
+            if obj["metadata"]["labels"]["app.kubernetes.io/component"] != "worker":
+                continue
+            terms = spec.get("affinity", {}).get("podAffinity", {}).get("preferredDuringSchedulingIgnoredDuringExecution", [])
+            if not datanodes:
+                assert not terms
+                continue
+            selector = terms[0]["podAffinityTerm"]["labelSelector"]["matchLabels"]
+            dn_labels = datanodes[0]["spec"]["template"]["metadata"]["labels"]
+            assert selector.items() <= dn_labels.items()
+
+
+@pytest.mark.parametrize("off", ["hdfs", "spark", "alluxio"])
+def test_switching_a_chart_off_leaves_no_dangling_reference(off):
+    values = {f"{off}.enabled": False, f"global.stack.{off}": False}
+    objects = helm.render(CHART, set_values=values, release=RELEASE, namespace=NAMESPACE)
+    assert not [o for o in objects if o["metadata"].get("labels", {}).get("app.kubernetes.io/name") == off]
+    assert manifests.check_references(objects) == []
+    assert manifests.validate_objects(objects) == []
+    text = str(objects)
+    if off == "hdfs":
+        assert f"{RELEASE}-hdfs" not in text
+
+
+def test_global_values_reach_every_chart():
+    objects = helm.render(CHART, set_values={"global.imageRegistry": "mirror.example.com",
+                                             "global.commonLabels.team": "data"},
+                          release=RELEASE, namespace=NAMESPACE)
+    charts = set()
+    for obj in objects:
+        assert obj["metadata"]["labels"]["team"] == "data"
+        if obj["kind"] in ("StatefulSet", "Deployment", "DaemonSet"):
+            charts.add(obj["metadata"]["labels"]["app.kubernetes.io/name"])
+            for c in obj["spec"]["template"]["spec"]["containers"]:
+                assert c["image"].startswith("mirror.example.com/")
+    assert charts == {"hdfs", "spark", "alluxio"}
+
+
+def test_mismatched_stack_flag_fails_with_its_path():
+    with pytest.raises(helm.RenderError, match=r"global\.stack\.alluxio: must equal alluxio\.enabled"):
+        helm.render(CHART, set_values={"alluxio.enabled": False}, release=RELEASE, namespace=NAMESPACE)

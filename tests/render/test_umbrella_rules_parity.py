@@ -1,0 +1,53 @@
+"""charts/umbrella/templates/validate.yaml and tools/suite/rules/umbrella.py report the same value
+paths for the same bad values, under Helm 3 and Helm 4; and lint_values reports problems inside a
+subchart's section with the subchart's prefix."""
+import subprocess
+import sys
+
+import pytest
+
+from conftest import HELM_MAJORS, ROOT
+from rules_parity import assert_same_problems, lint_paths
+from suite import helm
+
+CHART = ROOT / "charts" / "umbrella"
+
+BAD = {
+    "stack-flag-mismatch": {"alluxio": {"enabled": False}},
+    "renamed-hdfs": {"hdfs": {"fullnameOverride": "lake"}},
+    "non-ha-hdfs-under-alluxio": {"hdfs": {"ha": {"enabled": False}, "namenode": {"replicaCount": 1}}},
+    "custom-nameservice": {"hdfs": {"ha": {"nameservice": "lake"}}},
+    "spark-ha-with-external-zookeeper": {
+        "hdfs": {"zookeeper": {"enabled": False}, "externalZookeeper": {"quorum": "zk-0.zk:2181"}},
+        "spark": {"master": {"replicaCount": 2}}},
+}
+
+
+@pytest.mark.parametrize("major", HELM_MAJORS)
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_render_and_lint_name_the_same_values(case, major, tmp_path):
+    assert_same_problems("umbrella", BAD[case], major, tmp_path)
+
+
+def test_defaults_pass_both():
+    assert lint_paths("umbrella", {}) == set()
+    helm.render(CHART)
+
+
+def test_lint_values_prefixes_subchart_problems(tmp_path):
+    bad = tmp_path / "v.yaml"
+    bad.write_text("spark:\n  worker:\n    resources:\n      limits:\n        memory: lots\n"
+                   "hdfs:\n  zookeeper:\n    replicaCount: 2\nalluxio:\n  master:\n    replicaCont: 1\n")
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "lint_values.py"), "--chart", str(CHART), str(bad)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout + run.stderr
+    paths = {line.split(": ")[1] for line in run.stdout.splitlines()}
+    assert {"spark.worker.resources.limits.memory", "hdfs.zookeeper.replicaCount", "alluxio.master.replicaCont"} <= paths
+
+
+def test_a_disabled_subchart_is_not_checked(tmp_path):
+    values = tmp_path / "v.yaml"
+    values.write_text("global:\n  stack:\n    alluxio: false\nalluxio:\n  enabled: false\n  master:\n    replicaCont: 1\n")
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "lint_values.py"), "--chart", str(CHART), str(values)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr

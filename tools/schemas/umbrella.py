@@ -1,0 +1,32 @@
+"""values.schema.json of charts/umbrella.
+
+The umbrella renders no objects of its own: its values are ``global`` (shared by every chart,
+with the ``stack`` wiring flags) and one section per subchart. Helm validates each section against
+that subchart's own schema, so the sections are open here except for their ``enabled`` flag.
+"""
+from . import blocks as b
+
+
+def _section(chart, what):
+    return {
+        "type": "object",
+        "description": f"Values of charts/{chart} ({what}); see that chart's README",
+        "properties": {"enabled": b.boolean(f"Deploy {chart} in this release (keep global.stack.{chart} equal)")},
+    }
+
+
+def schema():
+    """Return the umbrella chart's values schema (dict, JSON Schema draft-07)."""
+    glob = b.globals_block()
+    glob["properties"]["stack"] = b.closed({
+        "hdfs": b.boolean("This release deploys HDFS (mirror of hdfs.enabled)"),
+        "spark": b.boolean("This release deploys Spark (mirror of spark.enabled)"),
+        "alluxio": b.boolean("This release deploys Alluxio (mirror of alluxio.enabled)"),
+    }, "Charts of this release, read by the charts to wire themselves to each other")
+    return b.document({
+        "global": glob,
+        "common": b.open_object("Values of the common library subchart (none are used)"),
+        "hdfs": _section("hdfs", "HA HDFS"),
+        "spark": _section("spark", "Spark, Zeppelin, RStudio"),
+        "alluxio": _section("alluxio", "Alluxio tiered cache"),
+    }, "umbrella chart values", "Values of the umbrella chart: HDFS, Spark and Alluxio wired together")

@@ -1,0 +1,73 @@
+"""Semantic rules of charts/umbrella (twin of charts/umbrella/templates/validate.yaml).
+
+- ``global.stack.<chart>`` must equal ``<chart>.enabled`` for hdfs, spark and alluxio: the charts
+  read global.stack to wire themselves to each other (charts/common/templates/_stack.tpl).
+- Automatic wiring assumes the HDFS chart's default object names, an HA nameservice equal to its
+  fullname, and its bundled ZooKeeper on client port 2181. When the values break one of these
+  assumptions, the wiring value that depends on it must be given explicitly.
+
+The rules read each subchart's section coalesced over that chart's values.yaml, as Helm does
+before rendering the parent (suite.subcharts).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ..errors import Problem
+from ..subcharts import dependencies, values_for
+from ._util import as_int, get
+
+CHART_DIR = Path(__file__).resolve().parents[3] / "charts" / "umbrella"
+STACK = ("hdfs", "spark", "alluxio")
+CONFIGMAP_ALLOWED = "the HDFS chart's ConfigMap, <hdfs fullname>-config"
+
+
+def _coalesced(values: dict) -> dict:
+    """The umbrella values with every subchart section coalesced over its chart's defaults."""
+    view = dict(values)
+    for sub in dependencies(CHART_DIR):
+        section = values.get(sub.name) or {}
+        if isinstance(section, dict) and section.get("enabled") is False:
+            continue
+        defaults = yaml.safe_load((sub.chart_dir / "values.yaml").read_text()) or {}
+        view[sub.name] = values_for(values, sub, defaults)
+    return view
+
+
+def check(values: dict) -> list[Problem]:
+    """Umbrella rules on merged umbrella values. Returns: list of Problem (file left empty)."""
+    out: list[Problem] = []
+    v = _coalesced(values)
+    for chart in STACK:
+        enabled = bool(get(v, f"{chart}.enabled", False))
+        if bool(get(v, f"global.stack.{chart}", False)) != enabled:
+            out.append(Problem("", f"global.stack.{chart}",
+                               f"must equal {chart}.enabled ({str(enabled).lower()}): the other charts read it "
+                               f"to wire themselves to {chart}", str(enabled).lower()))
+    if not get(v, "hdfs.enabled", False):
+        return out
+    name_override = get(v, "hdfs.nameOverride") or ""
+    default_names = not get(v, "hdfs.fullnameOverride") and name_override in ("", "hdfs")
+    renamed = "is required because hdfs.nameOverride/fullnameOverride changes the HDFS object names"
+    spark_on, alluxio_on = get(v, "spark.enabled", False), get(v, "alluxio.enabled", False)
+    if spark_on and not get(v, "spark.hadoop.configMap") and not default_names:
+        out.append(Problem("", "spark.hadoop.configMap", renamed, CONFIGMAP_ALLOWED))
+    if alluxio_on and not get(v, "alluxio.hdfs.configMap") and not get(v, "alluxio.ufs.root"):
+        if not default_names:
+            out.append(Problem("", "alluxio.hdfs.configMap", renamed, CONFIGMAP_ALLOWED))
+        custom = not get(v, "hdfs.ha.enabled") or get(v, "hdfs.ha.nameservice") or not default_names
+        if not get(v, "alluxio.hdfs.nameservice") and custom:
+            out.append(Problem("", "alluxio.hdfs.nameservice",
+                               "is required because HDFS is not HA or its nameservice or names are customised",
+                               "the HDFS nameservice, or <namenode-0 host>:<rpc port> without HA"))
+    if spark_on and (as_int(get(v, "spark.master.replicaCount")) or 0) >= 2 and not get(v, "spark.zookeeper.quorum"):
+        shared = (get(v, "hdfs.ha.enabled") and get(v, "hdfs.zookeeper.enabled")
+                  and as_int(get(v, "hdfs.zookeeper.service.ports.client")) == 2181 and default_names)
+        if not shared:
+            out.append(Problem("", "spark.zookeeper.quorum",
+                               "is required because this release's HDFS has no bundled ZooKeeper the Spark "
+                               "masters can share (with default names and client port 2181)",
+                               "host:port[,host:port...]"))
+    return out
