@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from suite.errors import UsageError  # noqa: E402
 
-DEFAULT_INSTALL = "examples/hdfs-kind-laptop.yaml"
+DEFAULT_INSTALL = "examples/stack-kind-laptop.yaml"
 DEFAULT_KUBE = ("1.29", "1.35")
 
 
@@ -130,6 +130,43 @@ def cluster_reachable(timeout: float = 5.0) -> tuple[bool, str]:
         return False, f"API server did not answer /version within {timeout:.0f}s: {text[:200]}"
 
 
+def ensure_password_secrets(values_file: Path, namespace: str) -> None:
+    """Create the namespace and every password Secret the values file expects but the cluster lacks
+    (suite.password_secrets), with random passwords; print how to read them, never the values.
+    Raises: kubernetes ApiException on API errors other than "not found"."""
+    from kubernetes import client
+    from kubernetes.client.rest import ApiException
+    from suite import password_secrets
+    from suite.yamlio import load_values
+
+    wanted = password_secrets.expected(load_values(values_file, str(values_file)))
+    if not wanted:
+        return
+    core = client.CoreV1Api()
+    try:
+        core.read_namespace(namespace)
+    except ApiException as exc:
+        if exc.status != 404:
+            raise
+        core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=namespace)))
+        say(f"created namespace {namespace}")
+    for name, keys in sorted(wanted.items()):
+        try:
+            core.read_namespaced_secret(name, namespace)
+            say(f"Secret {namespace}/{name} exists: using it")
+            continue
+        except ApiException as exc:
+            if exc.status != 404:
+                raise
+        data = {k: password_secrets.random_password() for k in sorted(keys)}
+        core.create_namespaced_secret(namespace, client.V1Secret(
+            metadata=client.V1ObjectMeta(name=name, labels={"app.kubernetes.io/managed-by": "bigdata-stack-main-job"}),
+            string_data=data))
+        for key in sorted(keys):
+            say(f"created Secret {namespace}/{name} with a random '{key}'; read it with: kubectl -n {namespace} "
+                f"get secret {name} -o jsonpath='{{.data.{key}}}' | base64 -d")
+
+
 def install(chart_dir: Path, values_file: Path, release: str, namespace: str, major: int) -> int:
     """``helm upgrade --install`` a profile and wait for it (rolls back on failure).
     Returns: helm's exit status."""
@@ -155,8 +192,8 @@ def run(argv=None) -> int:
     parser.add_argument("--install", default=DEFAULT_INSTALL, metavar="VALUES",
                         help=f"profile to install when a cluster is reachable (default {DEFAULT_INSTALL})")
     parser.add_argument("--chart", help="chart of --install (default: its '# chart:' comment, else hdfs)")
-    parser.add_argument("--release", help="release name (default: the chart name)")
-    parser.add_argument("--namespace", help="namespace (default: the chart name)")
+    parser.add_argument("--release", help="release name (default: stack for the umbrella, else the chart name)")
+    parser.add_argument("--namespace", help="namespace (default: bigdata for the umbrella, else the chart name)")
     parser.add_argument("--no-install", action="store_true", help="only check, never install")
     parser.add_argument("--workers", type=int, default=3, help="parallel renders (default 3)")
     try:
@@ -216,7 +253,10 @@ def run(argv=None) -> int:
         say(f"no cluster reachable ({reason}): skipped install")
         return 0
     say(f"cluster reachable ({reason})")
-    code = install(chart_dir, values_file, args.release or chart_name, args.namespace or chart_name, majors[0])
+    release = args.release or ("stack" if chart_name == "umbrella" else chart_name)
+    namespace = args.namespace or ("bigdata" if chart_name == "umbrella" else chart_name)
+    ensure_password_secrets(values_file, namespace)
+    code = install(chart_dir, values_file, release, namespace, majors[0])
     say("install " + ("succeeded" if code == 0 else f"FAILED (helm exit {code})"))
     return 0 if code == 0 else 1
 

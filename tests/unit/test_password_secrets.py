@@ -1,0 +1,21 @@
+"""suite.password_secrets: which Secrets a values file expects, and random passwords."""
+import yaml
+
+import _tools_path  # noqa: F401
+from suite import password_secrets
+
+
+def test_expected_secrets_of_the_laptop_example():
+    values = yaml.safe_load(open(_tools_path.ROOT / "examples" / "stack-kind-laptop.yaml"))
+    assert password_secrets.expected(values) == {"notebooks": {"zeppelin", "rstudio"}}
+
+
+def test_expected_defaults_the_key_and_ignores_empty_names():
+    values = {"a": {"auth": {"existingSecret": "s1"}}, "b": [{"existingSecret": ""}],
+              "c": {"existingSecret": "s2", "existingSecretPasswordKey": "pw"}}
+    assert password_secrets.expected(values) == {"s1": {"password"}, "s2": {"pw"}}
+
+
+def test_random_passwords_differ_and_are_long():
+    a, b = password_secrets.random_password(), password_secrets.random_password()
+    assert a != b and len(a) >= 24
