@@ -65,3 +65,18 @@ def test_a_broken_provider_class_is_caught(build, tmp_path):
     with pytest.raises(Exception) as err:
         client_view(build, tmp_path, objects, "lc-hdfs-config")
     assert "NoSuchProvider" in str(err.value)
+
+
+def test_umbrella_rendering_gives_the_same_client_view(build, tmp_path):
+    """The umbrella renders the HDFS client configuration Spark and Alluxio mount; the Hadoop client
+    resolves its nameservice exactly as for the HDFS chart alone."""
+    objects = helm.render(ROOT / "charts" / "umbrella", release="lc", namespace="data")
+    view = client_view(build, tmp_path, objects, "lc-hdfs-config")
+    assert view["defaultFS"] == "hdfs://lc-hdfs"
+    assert view["logical"] == "true"
+    assert view["provider"] == "org.apache.hadoop.hdfs.server.namenode.ha.ConfiguredFailoverProxyProvider"
+    assert {k: v for k, v in view.items() if k.startswith("nameservice.")} == {
+        f"nameservice.lc-hdfs.nn{i}": f"lc-hdfs-namenode-{i}.lc-hdfs-namenode-headless.data.svc.cluster.local:8020"
+        for i in range(2)}
+    alone = helm.render(ROOT / "charts" / "hdfs", release="lc", namespace="data")
+    assert workload(objects, "ConfigMap", "lc-hdfs-config")["data"] == workload(alone, "ConfigMap", "lc-hdfs-config")["data"]
