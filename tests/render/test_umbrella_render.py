@@ -130,3 +130,36 @@ def test_global_values_reach_every_chart():
 def test_mismatched_stack_flag_fails_with_its_path():
     with pytest.raises(helm.RenderError, match=r"global\.stack\.alluxio: must equal alluxio\.enabled"):
         helm.render(CHART, set_values={"alluxio.enabled": False}, release=RELEASE, namespace=NAMESPACE)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_spark_gets_the_alluxio_client_of_the_release(renders, profile):
+    objects = renders.get("umbrella", profile)
+    conf = spark_defaults(objects)
+    alluxio_masters = find(objects, "StatefulSet", component="master")
+    alluxio_masters = [m for m in alluxio_masters if m["metadata"]["labels"]["app.kubernetes.io/name"] == "alluxio"]
+    if conf is None:
+        return
+    if not alluxio_masters:
+        assert not [k for k in conf if "alluxio" in k or "alluxio" in conf[k]], conf
+        return
+    addresses = re.search(r"-Dalluxio\.master\.rpc\.addresses=(\S+)", conf["spark.executor.extraJavaOptions"]).group(1)
+    rendered_hosts = {f"{svc['metadata']['name']}.{svc['metadata']['namespace']}.svc.cluster.local"
+                      for svc in find(objects, "Service")}
+    replicas = alluxio_masters[0]["spec"]["replicas"]
+    master_name = alluxio_masters[0]["metadata"]["name"]
+    for address in addresses.split(","):
+        host, port = address.rsplit(":", 1)
+        assert port == "19998"
+        if replicas == 1:
+            assert host in rendered_hosts, host
+        else:  # every master by its stable pod name (the example's documented release and namespace)
+            assert host.split(".")[0].rsplit("-", 1)[0] == master_name.replace(f"{RELEASE}-", "prod-")
+    assert conf["spark.executor.extraClassPath"] == conf["spark.driver.extraClassPath"] == \
+        "/opt/alluxio-client/alluxio-client.jar"
+    for obj, spec in pod_specs(objects, "spark"):
+        component = obj["metadata"]["labels"]["app.kubernetes.io/component"]
+        inits = {c["name"]: c for c in spec.get("initContainers", [])}
+        if component in ("worker", "zeppelin", "rstudio"):
+            assert inits["alluxio-client"]["command"][-1] == "/opt/alluxio-client/alluxio-client.jar"
+            assert inits["alluxio-client"]["image"].endswith("alluxio/alluxio:2.9.5")

@@ -17,6 +17,7 @@ BAD = {
     "renamed-hdfs": {"hdfs": {"fullnameOverride": "lake"}},
     "non-ha-hdfs-under-alluxio": {"hdfs": {"ha": {"enabled": False}, "namenode": {"replicaCount": 1}}},
     "custom-nameservice": {"hdfs": {"ha": {"nameservice": "lake"}}},
+    "alluxio-ha-without-client-addresses": {"alluxio": {"master": {"replicaCount": 3}}},
     "spark-ha-with-external-zookeeper": {
         "hdfs": {"zookeeper": {"enabled": False}, "externalZookeeper": {"quorum": "zk-0.zk:2181"}},
         "spark": {"master": {"replicaCount": 2}}},

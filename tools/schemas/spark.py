@@ -156,6 +156,15 @@ def schema():
         "hadoop": b.closed({
             "configMap": b.string("ConfigMap with core-site.xml and hdfs-site.xml, mounted as HADOOP_CONF_DIR"),
         }, "HDFS client configuration"),
+        "alluxio": b.closed({
+            "masterAddresses": b.string("Alluxio master RPC addresses host:port[,...] (empty: the release's "
+                                        "Alluxio under the umbrella chart, else no Alluxio client)"),
+            "client": b.closed({
+                "image": b.image("Image the Alluxio client jar is copied from"),
+                "jarPath": b.string("Path of the client jar in that image", pattern="^/.+[.]jar$"),
+                "resources": b.resources(),
+            }, "Alluxio client jar"),
+        }, "Alluxio client for Spark drivers and executors"),
         "config": b.closed({
             "executorMemory": _jvm_size("spark.executor.memory"),
             "executorCores": b.integer("spark.executor.cores", 1),

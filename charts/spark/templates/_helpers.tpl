@@ -115,6 +115,39 @@ umbrella with HDFS in the same release) the HDFS chart's ConfigMap of this relea
 {{- end -}}
 {{- end -}}
 
+{{/* Alluxio master RPC addresses for the client: alluxio.masterAddresses, else the release's Alluxio. */}}
+{{- define "spark.alluxio.masters" -}}
+{{- if .Values.alluxio.masterAddresses -}}
+{{- .Values.alluxio.masterAddresses -}}
+{{- else if include "common.stack.enabled" (dict "chart" "alluxio" "context" .) -}}
+{{- include "common.stack.alluxio.master" . -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "spark.alluxio.clientDir" -}}/opt/alluxio-client{{- end -}}
+{{- define "spark.alluxio.clientJar" -}}{{ include "spark.alluxio.clientDir" . }}/alluxio-client.jar{{- end -}}
+
+{{/*
+Init container copying the Alluxio client jar into the pod (drivers and executors put it on their
+classpath). Renders nothing without Alluxio.
+Usage: include "spark.alluxio.clientInit" (dict "securityContext" .Values.worker.containerSecurityContext "context" $)
+*/}}
+{{- define "spark.alluxio.clientInit" -}}
+{{- if include "spark.alluxio.masters" .context }}
+{{- $c := .context.Values.alluxio.client }}
+- name: alluxio-client
+  image: {{ include "common.images.image" (dict "image" $c.image "context" .context) }}
+  imagePullPolicy: {{ $c.image.pullPolicy }}
+  command: ["cp", {{ $c.jarPath | quote }}, {{ include "spark.alluxio.clientJar" .context | quote }}]
+  resources:
+    {{- toYaml $c.resources | nindent 4 }}
+  {{- include "spark.container.securityContext" .securityContext | nindent 2 }}
+  volumeMounts:
+    - name: alluxio-client
+      mountPath: {{ include "spark.alluxio.clientDir" .context }}
+{{- end }}
+{{- end -}}
+
 {{/* Mount path of the Spark configuration (SPARK_CONF_DIR) in every pod. */}}
 {{- define "spark.confDir" -}}/etc/spark/conf{{- end -}}
 {{- define "spark.hadoopConfDir" -}}/etc/hadoop/conf{{- end -}}
@@ -147,6 +180,11 @@ umbrella with HDFS in the same release) the HDFS chart's ConfigMap of this relea
   configMap:
     name: {{ . }}
 {{- end }}
+{{- if include "spark.alluxio.masters" . }}
+- name: alluxio-client
+  emptyDir:
+    sizeLimit: 256Mi
+{{- end }}
 {{- end -}}
 
 {{/*
@@ -161,6 +199,11 @@ ConfigMap that its spark-conf init container completed with spark.authenticate.s
 {{- if include "spark.hadoop.configMap" .context }}
 - name: hadoop-conf
   mountPath: {{ include "spark.hadoopConfDir" .context }}
+  readOnly: true
+{{- end }}
+{{- if include "spark.alluxio.masters" .context }}
+- name: alluxio-client
+  mountPath: {{ include "spark.alluxio.clientDir" .context }}
   readOnly: true
 {{- end }}
 {{- end -}}

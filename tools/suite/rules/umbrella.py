@@ -46,6 +46,15 @@ def check(values: dict) -> list[Problem]:
             out.append(Problem("", f"global.stack.{chart}",
                                f"must equal {chart}.enabled ({str(enabled).lower()}): the other charts read it "
                                f"to wire themselves to {chart}", str(enabled).lower()))
+    if get(v, "spark.enabled", False) and get(v, "alluxio.enabled", False) and not get(v, "spark.alluxio.masterAddresses"):
+        a_override = get(v, "alluxio.nameOverride") or ""
+        alluxio_default_names = not get(v, "alluxio.fullnameOverride") and a_override in ("", "alluxio")
+        if ((as_int(get(v, "alluxio.master.replicaCount")) or 1) > 1 or not alluxio_default_names
+                or as_int(get(v, "alluxio.master.ports.rpc")) != 19998):
+            out.append(Problem("", "spark.alluxio.masterAddresses",
+                               "is required because Alluxio runs several masters, or its names or RPC port are "
+                               "customised, and clients must know every master",
+                               "each master's host:rpc port, comma-separated"))
     if not get(v, "hdfs.enabled", False):
         return out
     name_override = get(v, "hdfs.nameOverride") or ""
