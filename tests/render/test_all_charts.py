@@ -16,6 +16,8 @@ REQUIRED_LABELS = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.
                    "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of", "helm.sh/chart"}
 SELECTOR_KEYS = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"}
 WORKLOADS = ("StatefulSet", "DaemonSet", "Deployment")
+# Cluster-scoped objects carry no namespace; their names must include it so releases don't collide.
+CLUSTER_SCOPED = ("ClusterRole", "ClusterRoleBinding")
 
 
 def values_file(chart, profile):
@@ -71,7 +73,10 @@ def test_labels_and_selectors(renders, chart, profile):
     for obj in renders.get(chart, profile):
         where = (obj["kind"], obj["metadata"]["name"])
         assert REQUIRED_LABELS <= set(obj["metadata"].get("labels", {})), where
-        assert obj["metadata"]["namespace"] == NAMESPACE, where
+        if obj["kind"] not in CLUSTER_SCOPED:
+            assert obj["metadata"]["namespace"] == NAMESPACE, where
+        else:
+            assert "namespace" not in obj["metadata"] and NAMESPACE in obj["metadata"]["name"], where
         if obj["kind"] in WORKLOADS + ("PodDisruptionBudget",):
             assert set(obj["spec"]["selector"]["matchLabels"]) == SELECTOR_KEYS, where
         if obj["kind"] == "Service":

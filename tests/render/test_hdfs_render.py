@@ -57,7 +57,7 @@ def test_site_xml_parses_and_every_config_is_consistent(renders, profile):
         assert hdfs[f"dfs.client.failover.proxy.provider.{ns}"].endswith("ConfiguredFailoverProxyProvider")
         assert hdfs["dfs.ha.automatic-failover.enabled"] == "true"
         assert core["ha.zookeeper.quorum"]
-        assert len(containers(nn)) == 2 and "zkfc" in containers(nn)
+        assert "zkfc" in containers(nn) and set(containers(nn)) <= {"namenode", "zkfc", "topology-mapper"}
     else:
         assert nn["spec"]["replicas"] == 1
         assert set(containers(nn)) == {"namenode"}
@@ -136,6 +136,8 @@ def test_jvm_heaps_follow_the_memory_limit(renders, profile):
             continue
         for c in containers(obj).values():
             assert c["resources"]["limits"]["memory"]
+            if c["name"] == "topology-mapper":  # the only non-JVM container (Python)
+                continue
             opts = [v for k, v in env(c).items() if k.endswith("_OPTS")]
             if c["name"] == "zookeeper":
                 assert env(c)["JVM_MAX_RAM_PERCENTAGE"]

@@ -128,6 +128,14 @@ def schema():
             "quorum": b.string("External ZooKeeper quorum host:port[,host:port...]"),
         }, "External ZooKeeper (zookeeper.enabled=false)"),
         "datanode": datanode,
+        "rackAwareness": b.closed({
+            "enabled": b.boolean("Topology-mapper sidecar, its read-only RBAC and the HDFS topology script"),
+            "zoneLabel": b.string("Node label giving the zone level of /<zone>/<node>", minLength=1,
+                                  pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"),
+            "refreshSeconds": b.integer("Seconds between two refreshes of the rack map", 5, 3600),
+            "image": b.image("Mapper image (Python 3)"),
+            "resources": b.resources(),
+        }, "HDFS rack awareness from Kubernetes node labels"),
         "serviceAccount": b.service_account(),
         "networkPolicy": b.closed({
             "enabled": b.boolean("Create NetworkPolicies"),

@@ -173,6 +173,9 @@ labels:
 annotations:
   checksum/config: {{ include (print .context.Template.BasePath "/config/configmap.yaml") .context | sha256sum }}
   checksum/scripts: {{ include (print .context.Template.BasePath "/config/configmap-scripts.yaml") .context | sha256sum }}
+  {{- if and (eq .component "namenode") .context.Values.rackAwareness.enabled }}
+  checksum/topology: {{ include (print .context.Template.BasePath "/topology/configmap.yaml") .context | sha256sum }}
+  {{- end }}
   {{- with .values.podAnnotations }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
