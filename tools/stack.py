@@ -262,18 +262,10 @@ def run(argv=None) -> int:
 
 
 def main() -> None:
-    """Run the CLI; UsageError -> exit 2 with its message, never a traceback."""
-    try:
-        code = run()
-    except UsageError as exc:
-        print(f"stack: error: {exc}", file=sys.stderr)
-        code = 2
-    except KeyboardInterrupt:
-        code = 130
-    except Exception as exc:  # noqa: BLE001
-        print(f"stack: error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        code = 2
-    sys.exit(code)
+    """Run the CLI; exit statuses as in suite.cli (usage errors 2, never a traceback)."""
+    from suite.cli import exit_with
+
+    exit_with(run, "stack")
 
 
 if __name__ == "__main__":

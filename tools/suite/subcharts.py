@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from .dotted import get
 from .merge import merge_values
 
 
@@ -44,20 +45,11 @@ def dependencies(chart_dir: Path) -> list[Subchart]:
     return out
 
 
-def _lookup(values: dict, dotted: str):
-    cur = values
-    for part in dotted.split("."):
-        if not isinstance(cur, dict) or part not in cur:
-            return None
-        cur = cur[part]
-    return cur
-
-
 def enabled(values: dict, condition: str) -> bool:
     """Helm's condition rule: the first comma-separated path that resolves to a boolean decides;
     none resolving means enabled. Args: parent values, condition string. Returns: bool."""
     for path in filter(None, (c.strip() for c in condition.split(","))):
-        value = _lookup(values, path)
+        value = get(values, path)
         if isinstance(value, bool):
             return value
     return True

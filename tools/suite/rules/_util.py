@@ -3,18 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from ..dotted import get  # noqa: F401 (re-exported for the rule modules)
+
 _MISSING = object()
-
-
-def get(values: Any, path: str, default: Any = None) -> Any:
-    """Value at a dotted path (``"namenode.zkfc.resources"``), or default when any part is missing
-    or not a map.  Args: values: dict; path: dotted keys; default.  Returns: the value."""
-    cur = values
-    for part in path.split("."):
-        if not isinstance(cur, dict) or part not in cur:
-            return default
-        cur = cur[part]
-    return cur
 
 
 def as_int(value: Any) -> int | None:
