@@ -91,17 +91,10 @@ def run(argv=None) -> int:
 
 
 def main() -> None:
-    """Run the CLI and exit with its status; any unexpected exception becomes exit 2."""
-    try:
-        code = run()
-    except KeyboardInterrupt:
-        code = 130
-    except BaseException as exc:  # noqa: BLE001 - last resort: no traceback for users
-        if isinstance(exc, SystemExit):
-            raise
-        print(f"error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        code = 2
-    sys.exit(code)
+    """Run the CLI; exit statuses as in suite.cli (usage errors 2, never a traceback)."""
+    from suite.cli import exit_with
+
+    exit_with(run, "check_upgrade")
 
 
 if __name__ == "__main__":

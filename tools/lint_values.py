@@ -56,7 +56,7 @@ def check_target(target: Target) -> list[Problem]:
     a path the schema already flagged.  Args: target.  Returns: list of Problem.
     Raises: UsageError for an unreadable/unparseable file or a chart without a schema.
     """
-    from suite import paths, rules, schema_check
+    from suite import paths, schema_check
     from suite.merge import merge_values
     from suite.yamlio import load_values
 
@@ -217,17 +217,10 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main() -> None:
-    """Run the CLI and exit with its status; any unexpected exception becomes exit 2."""
-    try:
-        code = run()
-    except KeyboardInterrupt:
-        code = 130
-    except BaseException as exc:  # noqa: BLE001 - last resort: no traceback for users
-        if isinstance(exc, SystemExit):
-            raise
-        print(f"error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        code = 2
-    sys.exit(code)
+    """Run the CLI; exit statuses as in suite.cli (usage errors 2, never a traceback)."""
+    from suite.cli import exit_with
+
+    exit_with(run, "lint_values")
 
 
 if __name__ == "__main__":
