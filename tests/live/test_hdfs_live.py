@@ -7,21 +7,14 @@ import time
 import pytest
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
-from conftest import ROOT
-
-RELEASE = "hdfs"
-LAPTOP = ROOT / "examples" / "hdfs-kind-laptop.yaml"
-NS_ID = RELEASE  # nameservice defaults to the release fullname
+from conftest import HDFS_LAPTOP as LAPTOP, HDFS_NAMESERVICE as NS_ID, HDFS_RELEASE as RELEASE
 FAILOVER_BOUND_SECONDS = 180
 
 
 @pytest.fixture
-def hdfs(kube, kube_cluster):
-    kube.install(RELEASE, "hdfs", [LAPTOP])
-    wait_for_stateful_sets_to_run(kube_cluster.kube_client,
-                                  [f"{RELEASE}-{c}" for c in ("namenode", "journalnode", "zookeeper", "datanode")],
-                                  kube.namespace, timeout_sec=900)
-    return kube
+def hdfs(hdfs_release):
+    """The laptop HDFS installed by conftest's hdfs_release fixture."""
+    return hdfs_release
 
 
 def service_states(kube):

@@ -6,20 +6,6 @@ MEM/SSD/HDD; quotas and sizes are Kubernetes quantities (blocks.QUANTITY_PATTERN
 from . import blocks as b
 
 
-def _component(description, properties, probes=("livenessProbe", "readinessProbe")):
-    """A closed pod-owning component object: the shared pod keys plus ``properties``."""
-    props = {
-        "resources": b.resources(),
-        "jvm": b.jvm(),
-        "podSecurityContext": b.security_context("Pod security context"),
-        "containerSecurityContext": b.security_context("Container security context"),
-        **b.pod_placement(),
-        **b.extras(),
-    }
-    for name in probes:
-        props[name] = b.probe(f"{name} timings")
-    props.update(properties)
-    return b.closed(props, description)
 
 
 def _sidecar(description, ports):
@@ -51,7 +37,7 @@ def _tier_dir():
 
 def schema():
     """Return the Alluxio chart's values schema (dict, JSON Schema draft-07)."""
-    master = _component("Masters (StatefulSet) with a job master container each", {
+    master = b.component("Masters (StatefulSet) with a job master container each", {
         "replicaCount": b.integer("Masters: 1 (UFS journal) or odd >= 3 (embedded journal)", 1, 7),
         "podManagementPolicy": b.pod_management_policy(),
         "ports": b.closed({
@@ -65,7 +51,7 @@ def schema():
         "pdb": b.pdb(),
     }, probes=("startupProbe", "livenessProbe", "readinessProbe"))
 
-    worker = _component("Workers (StatefulSet or DaemonSet) with a job worker container each", {
+    worker = b.component("Workers (StatefulSet or DaemonSet) with a job worker container each", {
         "kind": b.string("Workload kind", enum=["StatefulSet", "DaemonSet"]),
         "replicaCount": b.integer("Workers (StatefulSet only)", 1),
         "podManagementPolicy": b.pod_management_policy(),
@@ -82,7 +68,7 @@ def schema():
         "mountPoint": b.string("Node directory where Alluxio is mounted", pattern="^/.+"),
         "fuseOptions": b.string("FUSE mount options (comma separated)", pattern=r"^[A-Za-z0-9_=,.-]*$"),
     }
-    fuse = _component("FUSE DaemonSet (POSIX access on every selected node)", fuse_props)
+    fuse = b.component("FUSE DaemonSet (POSIX access on every selected node)", fuse_props)
     # FUSE runs privileged with SYS_ADMIN: describe those keys too.
     fuse["properties"]["containerSecurityContext"]["properties"].update({
         "privileged": b.boolean("Privileged mode (required by FUSE)"),

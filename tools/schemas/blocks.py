@@ -207,6 +207,24 @@ def extras():
     }
 
 
+def component(description, properties, probes=("livenessProbe", "readinessProbe"), with_pdb=False):
+    """A closed component object: resources, jvm, security contexts, placement, extras and the named
+    probes, plus a PodDisruptionBudget block when ``with_pdb``, then ``properties`` (which win)."""
+    props = {
+        "resources": resources(),
+        "jvm": jvm(),
+        "podSecurityContext": security_context("Pod security context"),
+        "containerSecurityContext": security_context("Container security context"),
+    }
+    if with_pdb:
+        props["pdb"] = pdb()
+    props.update({**pod_placement(), **extras()})
+    for name in probes:
+        props[name] = probe(f"{name} timings")
+    props.update(properties)
+    return closed(props, description)
+
+
 def pod_management_policy():
     """StatefulSet podManagementPolicy."""
     return string("StatefulSet pod management policy", enum=["OrderedReady", "Parallel"])

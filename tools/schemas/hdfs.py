@@ -5,28 +5,11 @@ Ports and properties follow design.md section 4 (Hadoop 3 defaults).
 from . import blocks as b
 
 
-def _component(description, properties, probes=("livenessProbe", "readinessProbe"), persistence=None):
-    """A closed component object: the shared pod keys plus ``properties``."""
-    props = {
-        "resources": b.resources(),
-        "jvm": b.jvm(),
-        "podSecurityContext": b.security_context("Pod security context"),
-        "containerSecurityContext": b.security_context("Container security context"),
-        "pdb": b.pdb(),
-        **b.pod_placement(),
-        **b.extras(),
-    }
-    for name in probes:
-        props[name] = b.probe(f"{name} timings")
-    if persistence is not None:
-        props["persistence"] = persistence
-    props.update(properties)
-    return b.closed(props, description)
 
 
 def schema():
     """Return the HDFS chart's values schema (dict, JSON Schema draft-07)."""
-    namenode = _component("NameNodes (StatefulSet) with a ZKFC container each in HA mode", {
+    namenode = b.component("NameNodes (StatefulSet) with a ZKFC container each in HA mode", {
         "replicaCount": b.integer("NameNodes: 2..5 with HA, 1 without", 1, 5),
         "podManagementPolicy": b.pod_management_policy(),
         "persistence": b.persistence("NameNode metadata volume"),
@@ -43,19 +26,19 @@ def schema():
             "jvm": b.jvm(),
         }, "ZKFailoverController container (HA only)"),
         "bootstrap": b.closed({"resources": b.resources()}, "Bootstrap init container"),
-    }, probes=("startupProbe", "livenessProbe", "readinessProbe"))
+    }, probes=("startupProbe", "livenessProbe", "readinessProbe"), with_pdb=True)
 
-    journalnode = _component("JournalNodes (StatefulSet, HA only)", {
+    journalnode = b.component("JournalNodes (StatefulSet, HA only)", {
         "replicaCount": b.integer("JournalNodes: odd, at least 3", 3),
         "podManagementPolicy": b.pod_management_policy(),
         "persistence": b.persistence("JournalNode edits volume"),
         "service": b.closed({"ports": b.closed({
             "rpc": b.port("JournalNode RPC port (8485)"),
             "http": b.port("JournalNode HTTP port (8480)")}, "Ports")}, "Headless Service"),
-    })
+    }, with_pdb=True)
 
     zk_jvm = b.jvm(extra_opts=False)
-    zookeeper = _component("Bundled ZooKeeper ensemble (StatefulSet, HA only)", {
+    zookeeper = b.component("Bundled ZooKeeper ensemble (StatefulSet, HA only)", {
         "enabled": b.boolean("Deploy a ZooKeeper ensemble (false: use externalZookeeper.quorum)"),
         "replicaCount": b.integer("ZooKeeper servers: odd", 1),
         "podManagementPolicy": b.pod_management_policy(),
@@ -74,9 +57,9 @@ def schema():
             "client": b.port("Client port (2181)"),
             "follower": b.port("Follower port (2888)"),
             "election": b.port("Leader election port (3888)")}, "Ports")}, "Services"),
-    })
+    }, with_pdb=True)
 
-    datanode = _component("DataNodes (StatefulSet with PVCs or DaemonSet with hostPath)", {
+    datanode = b.component("DataNodes (StatefulSet with PVCs or DaemonSet with hostPath)", {
         "kind": b.string("Workload kind", enum=["StatefulSet", "DaemonSet"]),
         "replicaCount": b.integer("DataNodes (StatefulSet only)", 1),
         "podManagementPolicy": b.pod_management_policy(),
@@ -93,7 +76,7 @@ def schema():
             "type": b.string("hostPath type", enum=["DirectoryOrCreate", "Directory"]),
         }, "hostPath data directories (DaemonSet)"),
         "wait": b.closed({"resources": b.resources()}, "wait-for-namenode init container"),
-    })
+    }, with_pdb=True)
 
     return b.document({
         **b.root_common(),
