@@ -91,9 +91,10 @@ def run_init_container(cluster, pod_name, container, timeout=60):
     return pod
 
 
-def submit_pi(conf_dir, home, partitions=10, timeout=300, wait=True, extra_env=None):
+def submit_pi(conf_dir, home, partitions=10, timeout=300, wait=True, extra_env=None, log=None):
     """spark-submit pi.py as a client-mode driver on 127.0.0.1 with SPARK_CONF_DIR=conf_dir (its
-    spark-defaults.conf names the master). wait=True: CompletedProcess; else the Popen."""
+    spark-defaults.conf names the master). wait=True: CompletedProcess; else the Popen, whose
+    stdout and stderr go to the file ``log`` (a Path) when given, else to pipes."""
     env = {"PATH": "/usr/bin:/bin", "SPARK_HOME": str(SPARK_HOME), "SPARK_CONF_DIR": str(conf_dir),
            "PYSPARK_PYTHON": sys.executable, "HOME": str(home), "SPARK_LOCAL_IP": "127.0.0.1",
            **(extra_env or {})}
@@ -101,5 +102,9 @@ def submit_pi(conf_dir, home, partitions=10, timeout=300, wait=True, extra_env=N
             str(partitions)]
     if wait:
         return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
+    if log is not None:
+        with open(log, "w") as out:
+            return subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
+                                    start_new_session=True)
     return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)

@@ -31,15 +31,19 @@ def free_port():
 
 
 class ZooKeeperServer:
-    """A standalone ZooKeeper server process on 127.0.0.1:port, data under tmp_dir."""
+    """A standalone ZooKeeper server process on 127.0.0.1:port, data under tmp_dir.
 
-    def __init__(self, tmp_dir):
+    max_session_timeout_ms: the server's maxSessionTimeout (ZooKeeper caps every client's requested
+    session timeout at it; default None keeps ZooKeeper's default, 20 x tickTime = 40000 ms)."""
+
+    def __init__(self, tmp_dir, max_session_timeout_ms=None):
         self.port = free_port()
         self.dir = Path(tmp_dir)
         (self.dir / "data").mkdir(parents=True, exist_ok=True)
         cfg = self.dir / "zoo.cfg"
         cfg.write_text(f"dataDir={self.dir / 'data'}\nclientPort={self.port}\nclientPortAddress=127.0.0.1\n"
-                       "tickTime=2000\nadmin.enableServer=false\n4lw.commands.whitelist=ruok,srvr\n")
+                       "tickTime=2000\nadmin.enableServer=false\n4lw.commands.whitelist=ruok,srvr\n"
+                       + (f"maxSessionTimeout={max_session_timeout_ms}\n" if max_session_timeout_ms else ""))
         self.log = open(self.dir / "server.log", "w")
         self.proc = subprocess.Popen(
             ["java", "-Xmx256m", "-cp", CLASSPATH, "org.apache.zookeeper.server.ZooKeeperServerMain", str(cfg)],
