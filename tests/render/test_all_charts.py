@@ -8,6 +8,7 @@ import pytest
 
 from check_manifests import load_user_provided, user_provided_from_values
 from conftest import HELM_MAJORS, NAMESPACE, ROOT, application_charts, chart_profiles
+from secret_leaks import exposed_strings, secret_values
 from suite import helm, manifests
 
 CASES = [(chart, profile) for chart in application_charts() for profile, _ in chart_profiles(chart)]
@@ -93,38 +94,6 @@ def test_every_port_is_named_and_services_target_names(renders, chart, profile):
         if obj["kind"] == "Service":
             for p in obj["spec"]["ports"]:
                 assert p.get("name") and isinstance(p["targetPort"], str), (obj["metadata"]["name"], p)
-
-
-def secret_values(objects):
-    """Every value held by a Secret of the render (decoded), longer than 3 characters."""
-    import base64
-
-    values = set()
-    for obj in objects:
-        if obj["kind"] != "Secret":
-            continue
-        values |= {base64.b64decode(v).decode(errors="replace") for v in (obj.get("data") or {}).values()}
-        values |= {str(v) for v in (obj.get("stringData") or {}).values()}
-    return {v for v in values if len(v) > 3}
-
-
-def exposed_strings(objects):
-    """(where, text) of every place a secret must never be: ConfigMap data, annotations, literal env
-    values, container commands and args."""
-    for obj in objects:
-        name = f"{obj['kind']}/{obj['metadata']['name']}"
-        if obj["kind"] == "ConfigMap":
-            for key, text in (obj.get("data") or {}).items():
-                yield f"{name} data {key}", text
-        for key, text in (obj["metadata"].get("annotations") or {}).items():
-            yield f"{name} annotation {key}", str(text)
-        spec = obj.get("spec", {})
-        pod = spec.get("template", {}).get("spec") if obj["kind"] != "Pod" else spec
-        for c in (pod or {}).get("initContainers", []) + (pod or {}).get("containers", []):
-            for e in c.get("env", []):
-                if "value" in e:
-                    yield f"{name} {c['name']} env {e['name']}", str(e["value"])
-            yield f"{name} {c['name']} command", " ".join(c.get("command", []) + c.get("args", []))
 
 
 @pytest.mark.parametrize("chart, profile", CASES, ids=IDS)
