@@ -132,6 +132,7 @@ template (and by the umbrella chart through the same helpers).
   emptyDir: {}
 - name: logs
   emptyDir: {}
+{{- include "hdfs.security.volumes" . }}
 {{- end -}}
 
 {{- define "hdfs.volumeMounts.common" -}}
@@ -145,6 +146,7 @@ template (and by the umbrella chart through the same helpers).
   mountPath: /tmp
 - name: logs
   mountPath: /opt/hadoop/logs
+{{- include "hdfs.security.volumeMounts" . }}
 {{- end -}}
 
 {{/* Pod-level fields shared by every workload of the chart. */}}
