@@ -52,9 +52,9 @@ def load_user_provided(chart_dir: Path) -> frozenset[str]:
     return frozenset(names)
 
 
-# Values keys whose string values name objects the user creates (existing Secrets, claims, and the
+# Values keys whose string values name objects the user creates (existing Secrets, claims, ConfigMaps such as krb5.conf, and the
 # client ConfigMap of an HDFS installed separately), at any depth of a values file.
-USER_PROVIDED_KEYS = frozenset({"existingSecret", "existingClaim", "configMap"})
+USER_PROVIDED_KEYS = frozenset({"existingSecret", "existingClaim", "configMap", "existingConfigMap"})
 
 
 def user_provided_from_values(values_files) -> frozenset[str]:

@@ -47,7 +47,10 @@ def test_site_xml_parses_and_every_config_is_consistent(renders, profile):
         for i, nid in enumerate(ids):
             host = f"{FULL}-namenode-{i}.{FULL}-namenode-headless.{NAMESPACE}.svc.cluster.local"
             assert hdfs[f"dfs.namenode.rpc-address.{ns}.{nid}"] == f"{host}:{nn_ports['rpc']}"
-            assert hdfs[f"dfs.namenode.http-address.{ns}.{nid}"] == f"{host}:{nn_ports['http']}"
+            if "https" in nn_ports:  # security.tls: the container serves HTTPS only
+                assert hdfs[f"dfs.namenode.https-address.{ns}.{nid}"] == f"{host}:{nn_ports['https']}"
+            else:
+                assert hdfs[f"dfs.namenode.http-address.{ns}.{nid}"] == f"{host}:{nn_ports['http']}"
         jn = one(objects, "StatefulSet", component="journalnode")
         m = re.fullmatch(r"qjournal://(.+)/(.+)", hdfs["dfs.namenode.shared.edits.dir"])
         assert m and m.group(2) == ns

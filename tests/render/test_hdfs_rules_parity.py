@@ -19,6 +19,11 @@ BAD = {
     "bad-external-quorum": {"zookeeper": {"enabled": False}, "externalZookeeper": {"quorum": "zk1:2181,zk2"}},
     "replication-over-datanodes": {"config": {"replication": 5}},
     "no-memory-limit": {"datanode": {"resources": {"limits": {"memory": None}}}},
+    "kerberos-without-realm-keytab-krb5-tls": {"security": {"kerberos": {"enabled": True}}},
+    "kerberos-without-tls-secret": {"security": {"kerberos": {
+        "enabled": True, "realm": "EXAMPLE.COM", "keytab": {"existingSecret": "kt"},
+        "krb5": {"kdcs": ["kdc"]}}, "tls": {"enabled": True}}},
+    "tls-without-secret": {"security": {"tls": {"enabled": True}}},
     "everything-at-once": {"zookeeper": {"replicaCount": 2}, "journalnode": {"replicaCount": 6},
                            "namenode": {"replicaCount": 1}, "config": {"replication": 9}},
 }

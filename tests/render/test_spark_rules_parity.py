@@ -22,6 +22,7 @@ BAD = {
     "rstudio-without-password": {"rstudio": {"enabled": True}},
     "cores-max-zero": {"config": {"coresMax": 0}},
     "encryption-without-auth": {"auth": {"encryption": True}},
+    "kerberos-without-principal-keytab-krb5": {"kerberos": {"enabled": True}},
     "everything-at-once": {"master": {"replicaCount": 2}, "config": {"executorMemory": "8g", "executorCores": 4},
                            "zeppelin": {"enabled": True}, "rstudio": {"enabled": True}},
 }

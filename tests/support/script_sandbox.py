@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = REPO / "charts" / "hdfs" / "files" / "scripts"
 FAKE = REPO / "tests" / "unit" / "fakes" / "fake_hadoop.py"
-FAKE_PROGRAMS = ("hdfs", "hadoop", "java", "zkServer.sh")
+FAKE_PROGRAMS = ("hdfs", "hadoop", "java", "zkServer.sh", "kinit")
 
 
 # --------------------------------------------------------------------------------------
@@ -47,7 +47,18 @@ class Result:
         return [a for a in self.hdfs(["haadmin"]) if a[-2:] == ["-getServiceState", nn_id]]
 
     def zk_commands(self):
-        return [c["argv"][5:] for c in self.calls if c["prog"] == "java"]
+        return [self._without_jvm_props(c["argv"])[5:] for c in self.calls if c["prog"] == "java"]
+
+    def zk_jvm_props(self):
+        """The leading -D options of every ZooKeeper CLI call (list of lists of str)."""
+        return [c["argv"][:len(c["argv"]) - len(self._without_jvm_props(c["argv"]))]
+                for c in self.calls if c["prog"] == "java"]
+
+    @staticmethod
+    def _without_jvm_props(argv):
+        while argv and argv[0].startswith("-D"):
+            argv = argv[1:]
+        return argv
 
     def __repr__(self):
         return f"rc={self.rc}\n--- stderr ---\n{self.stderr}\n--- calls ---\n{self.calls}"

@@ -552,3 +552,109 @@ def test_hdfs_test_fails_on_corrupt_read_and_still_removes_the_file(sandbox):
 def test_scripts_parse(script):
     subprocess.run(["bash", "-n", str(SCRIPTS / script)], check=True)
 
+
+
+# --------------------------------------------------------------------------------------
+# Kerberos and HTTPS (security.kerberos / security.tls)
+# --------------------------------------------------------------------------------------
+def secure_env(sandbox, **extra):
+    """What the chart sets in a secure NameNode pod (templates/_security.tpl)."""
+    keytab = sandbox.root / "hdfs.keytab"
+    keytab.write_bytes(b"\x05\x02fake keytab")
+    env = {"KERBEROS_ENABLED": "true", "KERBEROS_KEYTAB": str(keytab),
+           "KERBEROS_PRINCIPAL": "hdfs/hdfs-namenode-0.hdfs-namenode-headless.ns.svc.cluster.local@EXAMPLE.COM",
+           "KRB5CCNAME": f"FILE:{sandbox.root}/krb5cc", "HDFS_TRUSTSTORE": "/etc/security/tls/truststore.jks",
+           "HDFS_STORE_TYPE": "jks"}
+    env.update(extra)
+    return env
+
+
+def kinit_calls(result):
+    return [c["argv"] for c in result.calls if c["prog"] == "kinit"]
+
+
+def test_secure_bootstrap_reads_journalnodes_over_https_and_claims_with_sasl(sandbox):
+    """HTTPS-only JournalNodes are read through the Hadoop client; haadmin runs with a ticket;
+    the ZooKeeper CLI gets the JAAS file and the claim a SASL ACL."""
+    jns = ["jn-0:8481", "jn-1:8481", "jn-2:8481"]
+    sandbox.scenario["https"] = {f"{jn}/jmx": journalnode_jmx(EMPTY) for jn in jns}
+    jaas = sandbox.root / "jaas" / "zookeeper-client.conf"
+    opts = f"-Djava.security.auth.login.config={jaas} -Dzookeeper.sasl.client.username=zookeeper"
+    result = run_bootstrap(sandbox, jns, **secure_env(
+        sandbox, JOURNALNODE_HTTP_SCHEME="https", ZK_CLIENT_JVM_OPTS=opts, ZK_JAAS_FILE=str(jaas),
+        ZK_CLAIM_ACL="sasl:hdfs:cdrwa,world:anyone:r"))
+    assert result.rc == 0, result
+    assert result.namenode_calls() == [FORMAT]
+    env = secure_env(sandbox)
+    assert kinit_calls(result) == [["-kt", env["KERBEROS_KEYTAB"], env["KERBEROS_PRINCIPAL"]]]
+    fetched = [c["argv"][2] for c in result.calls if c["prog"] == "hadoop" and c["argv"][:2] == ["fs", "-cat"]]
+    assert sorted(fetched) == sorted(f"https://{jn}/jmx" for jn in jns)
+    https_opts = [c["env"]["HADOOP_CLIENT_OPTS"] for c in result.calls if c["prog"] == "hadoop" and c["argv"][0] == "fs"]
+    assert all("-Djavax.net.ssl.trustStore=/etc/security/tls/truststore.jks" in o for o in https_opts)
+    assert ["create", CLAIM, "hdfs-namenode-0", "sasl:hdfs:cdrwa,world:anyone:r"] in result.zk_commands()
+    assert all(p == opts.split() for p in result.zk_jvm_props())
+    text = jaas.read_text()
+    assert "Client {" in text and f'principal="{env["KERBEROS_PRINCIPAL"]}"' in text
+    assert f'keyTab="{env["KERBEROS_KEYTAB"]}"' in text
+    assert oct(jaas.stat().st_mode & 0o777) == "0o600"
+
+
+def test_secure_bootstrap_waits_when_an_https_journalnode_has_our_journal(sandbox):
+    jns = ["jn-0:8481", "jn-1:8481", "jn-2:8481"]
+    sandbox.scenario["https"] = {f"{jns[0]}/jmx": journalnode_jmx(OURS), f"{jns[1]}/jmx": journalnode_jmx(EMPTY)}
+    result = run_bootstrap(sandbox, jns, **secure_env(sandbox, JOURNALNODE_HTTP_SCHEME="https"))
+    assert result.rc == 1
+    assert result.namenode_calls() == []
+    assert "REFUSING TO FORMAT" in result.stderr
+    assert "https://jn-2:8481/jmx failed" in result.stderr or "jn-2:8481=unreachable" in result.stderr
+
+
+def test_secure_bootstrap_without_kinit_fails_naming_the_image(tmp_path):
+    sandbox = Sandbox(tmp_path, fakes=("hdfs", "hadoop", "java"))
+    result = sandbox.run("namenode-bootstrap.sh", env={
+        **bootstrap_env(sandbox, ["jn-0:8481"]), **secure_env(sandbox), "PATH": f"{sandbox.bin}:/usr/bin:/bin"})
+    assert result.rc == 1
+    assert "'kinit' (the MIT Kerberos client) is not in this image" in result.stderr
+    assert result.namenode_calls() == []
+
+
+def test_secure_bootstrap_kinit_failure_and_missing_keytab_are_named(sandbox):
+    sandbox.scenario["kinit_rc"] = 1
+    result = run_bootstrap(sandbox, ["jn-0:8481"], **secure_env(sandbox))
+    assert result.rc == 1 and "kinit -kt" in result.stderr and "failed (exit code 1)" in result.stderr
+    sandbox.scenario["kinit_rc"] = 0
+    result = run_bootstrap(sandbox, ["jn-0:8481"], **secure_env(sandbox, KERBEROS_KEYTAB="/nonexistent.keytab"))
+    assert result.rc == 1 and "keytab /nonexistent.keytab is missing" in result.stderr
+    assert result.namenode_calls() == []
+
+
+def test_zkfc_writes_its_jaas_client_section_before_formatzk(sandbox):
+    jaas = sandbox.root / "jaas" / "client.conf"
+    result = sandbox.run("zkfc-start.sh", env={**ZKFC_ENV, **secure_env(sandbox, ZK_JAAS_FILE=str(jaas))})
+    assert result.rc == 0, result
+    assert result.hdfs() == [FORMAT_ZK, ["zkfc"]]
+    assert jaas.read_text().startswith("Client {")
+    # Not secure: no JAAS file even when a path is given.
+    other = sandbox.root / "jaas" / "unused.conf"
+    result = sandbox.run("zkfc-start.sh", env={**ZKFC_ENV, "ZK_JAAS_FILE": str(other)})
+    assert result.rc == 0 and not other.exists()
+
+
+def test_zookeeper_start_with_sasl_writes_the_server_section(sandbox):
+    jaas = sandbox.root / "jaas" / "server.conf"
+    env = {**zk_env(sandbox, GIB), **secure_env(sandbox, ZK_JAAS_FILE=str(jaas),
+           KERBEROS_PRINCIPAL="zookeeper/hdfs-zookeeper-2.zk-headless.ns.svc.cluster.local@EXAMPLE.COM")}
+    result = sandbox.run("zookeeper-start.sh", env=env)
+    assert result.rc == 0, result
+    [call] = result.calls
+    assert call["env"]["SERVER_JVMFLAGS"] == f"-Djava.security.auth.login.config={jaas}"
+    text = jaas.read_text()
+    assert text.startswith("Server {") and 'principal="zookeeper/hdfs-zookeeper-2.' in text
+
+
+def test_hdfs_test_logs_in_first_when_secure(sandbox):
+    sandbox.scenario["all_service_state"] = "nn0:8020 active\nnn1:8020 standby\n"
+    result = sandbox.run("hdfs-test.sh", env={"POD_NAME": "t", "HDFS_NAMESERVICE": "hdfs",
+                                              "HDFS_HA_ENABLED": "true", **secure_env(sandbox)})
+    assert result.rc == 0, result
+    assert result.calls[0]["prog"] == "kinit"

@@ -7,6 +7,65 @@ from . import blocks as b
 
 
 
+# Kerberos realm: letters, digits, dots and dashes (conventionally upper case, e.g. EXAMPLE.COM).
+REALM_PATTERN = r"^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)?$"
+# A KDC or kadmin server: host or host:port.
+KDC_PATTERN = r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$"
+# Primary (first component) of a Kerberos principal.
+PRIMARY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+# A Secret/ConfigMap data key.
+DATA_KEY_PATTERN = r"^[-._a-zA-Z0-9]+$"
+PROTECTIONS = ["authentication", "integrity", "privacy"]
+
+
+def security():
+    """The ``security`` block: Kerberos (hadoop.security.authentication and friends, see Hadoop's
+    SecureMode documentation) and HTTPS (dfs.http.policy=HTTPS_ONLY, ssl-server.xml/ssl-client.xml).
+    Returns: closed object schema (dict)."""
+    key = lambda d: b.string(d, pattern=DATA_KEY_PATTERN)  # noqa: E731
+    kerberos = b.closed({
+        "enabled": b.boolean("Kerberos for HDFS (needs realm, keytab.existingSecret, a krb5.conf source, tls.enabled)"),
+        "realm": b.string("Realm of the service principals (e.g. EXAMPLE.COM)", pattern=REALM_PATTERN),
+        "principals": b.closed({
+            "hdfs": b.string("Primary of the HDFS daemons' principals (<hdfs>/_HOST@REALM)", pattern=PRIMARY_PATTERN),
+            "http": b.string("Primary of the SPNEGO principals (<HTTP>/_HOST@REALM)", pattern=PRIMARY_PATTERN),
+            "zookeeper": b.string("Primary of the ZooKeeper servers' principals (<zookeeper>/_HOST@REALM)",
+                                  pattern=PRIMARY_PATTERN),
+        }, "Primary names of the service principals"),
+        "keytab": b.closed({
+            "existingSecret": b.string("Existing Secret with the keytab(s)"),
+            "perHost": b.boolean("One keytab per pod under <pod name>.keytab (DaemonSet: <node name>.keytab)"),
+            "key": key("Key of the shared keytab (perHost false)"),
+        }, "Keytabs from an existing Secret"),
+        "krb5": b.closed({
+            "existingConfigMap": b.string("Existing ConfigMap with krb5.conf (wins)"),
+            "existingConfigMapKey": key("Key of krb5.conf in existingConfigMap"),
+            "config": b.string("Complete krb5.conf text (wins over kdcs)"),
+            "kdcs": b.array("KDCs of the realm (host or host:port)", b.string(pattern=KDC_PATTERN), uniqueItems=True),
+            "adminServer": b.string("kadmin server (host or host:port; empty: the first KDC)",
+                                    pattern=KDC_PATTERN.replace("^", "^(", 1).replace("$", ")?$")),
+        }, "krb5.conf, mounted at /etc/krb5.conf"),
+        "rpcProtection": b.string("hadoop.rpc.protection", enum=PROTECTIONS),
+        "dataTransferProtection": b.string("dfs.data.transfer.protection (SASL on the block transfer port)",
+                                           enum=PROTECTIONS),
+        "httpAuthentication": b.string("hadoop.http.authentication.type of the web UIs",
+                                       enum=["simple", "kerberos"]),
+        "zookeeperSasl": b.boolean("ZooKeeper SASL for ZKFC and the format claim; ha.zookeeper.acl=sasl:<hdfs>:rwcda"),
+    }, "Kerberos authentication")
+    tls = b.closed({
+        "enabled": b.boolean("HTTPS only for every HDFS web endpoint (dfs.http.policy=HTTPS_ONLY)"),
+        "existingSecret": b.string("Existing Secret with keystore, truststore and passwords"),
+        "keystoreKey": key("Key of the keystore"),
+        "keystorePasswordKey": key("Key of the keystore password"),
+        "keyPasswordKey": b.string("Key of the private key password (empty: the keystore password)",
+                                   pattern=r"^[-._a-zA-Z0-9]*$"),
+        "truststoreKey": key("Key of the truststore"),
+        "truststorePasswordKey": key("Key of the truststore password"),
+        "storeType": b.string("Keystore and truststore type", enum=["jks", "pkcs12"]),
+    }, "HTTPS for the web endpoints")
+    return b.closed({"kerberos": kerberos, "tls": tls}, "Kerberos and HTTPS (both off by default)")
+
+
 def schema():
     """Return the HDFS chart's values schema (dict, JSON Schema draft-07)."""
     namenode = b.component("NameNodes (StatefulSet) with a ZKFC container each in HA mode", {
@@ -16,7 +75,9 @@ def schema():
         "service": b.closed({
             "type": b.string("Client Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
             "ports": b.closed({"rpc": b.port("NameNode RPC port (8020)"),
-                               "http": b.port("NameNode web UI port (9870)")}, "Ports"),
+                               "http": b.port("NameNode web UI port (9870)"),
+                               "https": b.port("NameNode HTTPS port (9871), used with security.tls.enabled")},
+                              "Ports"),
             "annotations": b.string_map("Service annotations"),
         }, "Client Service (web UI and RPC)"),
         "ingress": b.ingress("Host name of the NameNode web UI"),
@@ -34,7 +95,9 @@ def schema():
         "persistence": b.persistence("JournalNode edits volume"),
         "service": b.closed({"ports": b.closed({
             "rpc": b.port("JournalNode RPC port (8485)"),
-            "http": b.port("JournalNode HTTP port (8480)")}, "Ports")}, "Headless Service"),
+            "http": b.port("JournalNode HTTP port (8480)"),
+            "https": b.port("JournalNode HTTPS port (8481), used with security.tls.enabled")}, "Ports")},
+            "Headless Service"),
     }, with_pdb=True)
 
     zk_jvm = b.jvm(extra_opts=False)
@@ -67,6 +130,7 @@ def schema():
         "ports": b.closed({
             "data": b.port("Data transfer port (9866)"),
             "http": b.port("HTTP port (9864)"),
+            "https": b.port("HTTPS port (9865), used with security.tls.enabled"),
             "ipc": b.port("IPC port (9867)")}, "Ports"),
         "persistence": b.persistence("DataNode data volumes (StatefulSet)", {
             "volumeCount": b.integer("Data volumes (disks) per DataNode", 1, 24)}),
@@ -119,6 +183,7 @@ def schema():
             "image": b.image("Mapper image (Python 3)"),
             "resources": b.resources(),
         }, "HDFS rack awareness from Kubernetes node labels"),
+        "security": security(),
         "serviceAccount": b.service_account(),
         "networkPolicy": b.closed({
             "enabled": b.boolean("Create NetworkPolicies"),

@@ -153,6 +153,22 @@ def schema():
             "secretKey": b.string("Key of the shared secret in the Secret", pattern=r"^[-._a-zA-Z0-9]+$"),
             "encryption": b.boolean("Encrypt RPC traffic (spark.network.crypto.enabled); needs auth.enabled"),
         }, "Spark RPC authentication from a Secret"),
+        "kerberos": b.closed({
+            "enabled": b.boolean("Kerberos client of the drivers (krb5.conf, keytab, spark.kerberos.principal/keytab)"),
+            "principal": b.string("spark.kerberos.principal of the drivers (e.g. spark@EXAMPLE.COM)",
+                                  pattern=r"^([^\s@/]+(/[^\s@/]+)?@[A-Za-z0-9.-]+)?$"),
+            "keytab": b.closed({
+                "existingSecret": b.string("Existing Secret with the principal's keytab"),
+                "key": b.string("Key of the keytab (mounted at /etc/security/keytabs/<key>)",
+                                pattern=r"^[-._a-zA-Z0-9]+$"),
+            }, "Keytab from an existing Secret"),
+            "krb5": b.closed({
+                "configMap": b.string("ConfigMap with krb5.conf (e.g. <release>-hdfs-krb5)"),
+                "key": b.string("Key of krb5.conf in the ConfigMap", pattern=r"^[-._a-zA-Z0-9]+$"),
+            }, "krb5.conf, mounted at /etc/krb5.conf"),
+            "accessHadoopFileSystems": b.array("spark.kerberos.access.hadoopFileSystems",
+                                               b.string(pattern="^[a-z][a-z0-9+.-]*://"), uniqueItems=True),
+        }, "Kerberos client of the drivers for a Kerberos-secured HDFS"),
         "hadoop": b.closed({
             "configMap": b.string("ConfigMap with core-site.xml and hdfs-site.xml, mounted as HADOOP_CONF_DIR"),
         }, "HDFS client configuration"),

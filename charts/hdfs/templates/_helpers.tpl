@@ -73,9 +73,10 @@ template (and by the umbrella chart through the same helpers).
 {{- printf "qjournal://%s/%s" $list (include "hdfs.nameservice" .) -}}
 {{- end -}}
 
-{{/* "host:http,..." of every JournalNode (for the bootstrap script). */}}
+{{/* "host:http,..." of every JournalNode (for the bootstrap script); the HTTPS port with security.tls. */}}
 {{- define "hdfs.journalnode.httpAddresses" -}}
-{{- include "common.names.podAddressList" (dict "statefulset" (include "hdfs.journalnode.fullname" .) "service" (include "hdfs.journalnode.headless" .) "replicas" .Values.journalnode.replicaCount "port" .Values.journalnode.service.ports.http "context" .) -}}
+{{- $port := ternary .Values.journalnode.service.ports.https .Values.journalnode.service.ports.http (not (empty .Values.security.tls.enabled)) -}}
+{{- include "common.names.podAddressList" (dict "statefulset" (include "hdfs.journalnode.fullname" .) "service" (include "hdfs.journalnode.headless" .) "replicas" .Values.journalnode.replicaCount "port" $port "context" .) -}}
 {{- end -}}
 
 {{/* ZooKeeper quorum: bundled ensemble, else externalZookeeper.quorum. */}}
@@ -132,6 +133,7 @@ template (and by the umbrella chart through the same helpers).
   emptyDir: {}
 - name: logs
   emptyDir: {}
+{{- include "hdfs.security.volumes" . }}
 {{- end -}}
 
 {{- define "hdfs.volumeMounts.common" -}}
@@ -145,6 +147,7 @@ template (and by the umbrella chart through the same helpers).
   mountPath: /tmp
 - name: logs
   mountPath: /opt/hadoop/logs
+{{- include "hdfs.security.volumeMounts" . }}
 {{- end -}}
 
 {{/* Pod-level fields shared by every workload of the chart. */}}

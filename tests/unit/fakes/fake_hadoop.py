@@ -18,6 +18,9 @@ Scenario keys (all optional):
   znodes:           initial ZooKeeper znodes {path: data}
   all_service_state: stdout of `hdfs haadmin -getAllServiceState`
   cat_mangle:       `hdfs dfs -cat` returns different bytes than were written
+  https:            {"host:port/path": body} answered by `hadoop fs -cat https://host:port/path`
+                    (HTTPS JMX through the Hadoop client); other URLs fail like a refused connection
+  kinit_rc:         exit code of `kinit` (default 0)
 """
 
 import base64
@@ -31,7 +34,7 @@ from pathlib import Path
 SCENARIO_FILE = Path(os.environ["FAKE_SCENARIO"])
 STATE_DIR = SCENARIO_FILE.parent
 LOG_FILE = Path(os.environ["FAKE_LOG"])
-LOGGED_ENV = ("ZK_SERVER_HEAP",)
+LOGGED_ENV = ("ZK_SERVER_HEAP", "HADOOP_CLIENT_OPTS", "SERVER_JVMFLAGS", "KRB5CCNAME")
 
 
 def scenario():
@@ -160,10 +163,23 @@ def hadoop(argv, sc):
     if argv == ["classpath"]:
         print(sc.get("hadoop_classpath", "/opt/hadoop/etc/hadoop:/opt/hadoop/share/hadoop/common/lib/*"))
         return 0
+    if argv[:2] == ["fs", "-cat"] and argv[2].startswith("https://"):
+        url = argv[2][len("https://"):]
+        if url in sc.get("https", {}):
+            sys.stdout.write(sc["https"][url])
+            return 0
+        print(f"cat: java.net.ConnectException: Connection refused ({url})", file=sys.stderr)
+        return 1
     return 99
 
 
+def kinit(argv, sc):
+    return sc.get("kinit_rc", 0)
+
+
 def java(argv, sc):
+    while argv and argv[0].startswith("-D"):  # JVM system properties (ZooKeeper SASL)
+        argv = argv[1:]
     if (len(argv) < 6 or argv[0] != "-cp" or argv[2] != "org.apache.zookeeper.ZooKeeperMain"
             or argv[3] != "-server"):
         print(f"fake java: unexpected command line {argv}", file=sys.stderr)
@@ -205,7 +221,7 @@ def zkserver(argv, sc):
 def main():
     prog, argv = sys.argv[1], sys.argv[2:]
     record(prog, argv)
-    handler = {"hdfs": hdfs, "hadoop": hadoop, "java": java, "zkServer.sh": zkserver}[prog]
+    handler = {"hdfs": hdfs, "hadoop": hadoop, "java": java, "zkServer.sh": zkserver, "kinit": kinit}[prog]
     sys.exit(handler(argv, scenario()))
 
 

@@ -77,7 +77,49 @@ def check(values: dict) -> list[Problem]:
                                "is required: the JVM heap is sized from the container memory limit",
                                "a quantity such as 2Gi"))
 
+    out.extend(check_security(values))
     out.extend(check_quantities(values))
+    return out
+
+
+def check_security(values: dict) -> list[Problem]:
+    """Kerberos and HTTPS rules (``security.*``).
+
+    Args: values: merged values.  Returns: list of Problem (file "").
+    Sources: Hadoop's SecureMode documentation and DataNode.checkSecureConfig (Hadoop 3): with
+    Kerberos on, a DataNode started without jsvc and privileged ports refuses to start unless
+    dfs.data.transfer.protection is set (the chart always sets it) *and* dfs.http.policy is
+    HTTPS_ONLY, which needs a keystore, so Kerberos needs security.tls. A service principal needs
+    a realm, a keytab (the chart never creates one) and a krb5.conf naming the realm's KDCs.
+    """
+    out: list[Problem] = []
+    kerberos = get(values, "security.kerberos.enabled") is True
+    tls = get(values, "security.tls.enabled") is True
+    if kerberos:
+        if not get(values, "security.kerberos.realm"):
+            out.append(Problem("", "security.kerberos.realm",
+                               "is required when security.kerberos.enabled is true",
+                               "a realm such as EXAMPLE.COM"))
+        if not get(values, "security.kerberos.keytab.existingSecret"):
+            out.append(Problem("", "security.kerberos.keytab.existingSecret",
+                               "is required when security.kerberos.enabled is true: "
+                               "the chart never creates keytabs",
+                               "the name of a Secret holding the keytab(s)"))
+        if not any(get(values, f"security.kerberos.krb5.{key}")
+                   for key in ("existingConfigMap", "config", "kdcs")):
+            out.append(Problem("", "security.kerberos.krb5.kdcs",
+                               "krb5.conf needs a source when security.kerberos.enabled is true",
+                               "KDC hosts in kdcs, the text in krb5.config, or krb5.existingConfigMap"))
+        if not tls:
+            out.append(Problem("", "security.tls.enabled",
+                               "must be true when security.kerberos.enabled is true: a secure DataNode "
+                               "without privileged ports and jsvc starts only with SASL data transfer "
+                               "protection and dfs.http.policy=HTTPS_ONLY (Hadoop DataNode.checkSecureConfig)",
+                               "true"))
+    if tls and not get(values, "security.tls.existingSecret"):
+        out.append(Problem("", "security.tls.existingSecret",
+                           "is required when security.tls.enabled is true",
+                           "the name of a Secret holding the keystore, the truststore and their passwords"))
     return out
 
 

@@ -133,5 +133,32 @@ def check(values: dict) -> list[Problem]:
                            "needs auth.enabled: Spark derives the RPC encryption keys from the authentication "
                            "handshake", "auth.enabled: true, or auth.encryption: false"))
 
+    out.extend(check_kerberos(values))
     out.extend(check_quantities(values))
+    return out
+
+
+def check_kerberos(values: dict) -> list[Problem]:
+    """Kerberos client rules (``kerberos.*``).
+
+    Args: values: merged values.  Returns: list of Problem (file "").
+    Source: Spark's security documentation ("Kerberos"): spark-submit logs a client-mode driver in
+    from spark.kerberos.keytab as spark.kerberos.principal; the JVM needs the realm's krb5.conf.
+    The chart never creates keytabs, so the Secret must be named.
+    """
+    if get(values, "kerberos.enabled") is not True:
+        return []
+    out = []
+    if not get(values, "kerberos.principal"):
+        out.append(Problem("", "kerberos.principal",
+                           "is required when kerberos.enabled is true: spark.kerberos.principal names who "
+                           "the drivers log in as", "a principal such as spark@EXAMPLE.COM"))
+    if not get(values, "kerberos.keytab.existingSecret"):
+        out.append(Problem("", "kerberos.keytab.existingSecret",
+                           "is required when kerberos.enabled is true: the chart never creates keytabs",
+                           "the name of a Secret holding the principal's keytab"))
+    if not get(values, "kerberos.krb5.configMap"):
+        out.append(Problem("", "kerberos.krb5.configMap",
+                           "is required when kerberos.enabled is true: the drivers need the realm's krb5.conf",
+                           "a ConfigMap name, e.g. <release>-hdfs-krb5 from the hdfs chart"))
     return out

@@ -48,6 +48,8 @@ main() {
   trap cleanup EXIT
   printf 'helm test of HDFS nameservice %s from pod %s at %s\n' "$HDFS_NAMESERVICE" "$POD_NAME" "$stamp" >"$WORK_DIR/sent"
 
+  kerberos_login
+
   log "step 1: make sure ${fs_root}/tmp exists"
   hdfs dfs -mkdir -p "$fs_root/tmp" || fail "could not create ${fs_root}/tmp (is HDFS up and out of safe mode?)"
 

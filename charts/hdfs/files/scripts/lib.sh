@@ -255,3 +255,74 @@ heap_mib_from_limit() {
   log "container memory limit is $((limit / 1048576)) MiB; heap = ${percent}% of it = ${mib} MiB"
   printf '%s\n' "$mib"
 }
+
+# ---------------------------------------------------------------------------------------
+# Kerberos (security.kerberos.enabled). The daemons log in from their keytab themselves; only
+# command-line clients (hdfs haadmin, hdfs dfs) need a ticket, and ZooKeeper clients need a JAAS
+# file naming the pod's own principal.
+# ---------------------------------------------------------------------------------------
+
+# kerberos_enabled: return 0 when KERBEROS_ENABLED is "true".
+kerberos_enabled() {
+  [[ ${KERBEROS_ENABLED:-false} == true ]]
+}
+
+# kerberos_login: with Kerberos on, get a ticket for $KERBEROS_PRINCIPAL from $KERBEROS_KEYTAB into
+# $KRB5CCNAME with the MIT `kinit`. No-op when Kerberos is off. Exits with a message naming what
+# is missing (kinit, the keytab file) or kinit's own error.
+kerberos_login() {
+  local out rc=0
+  kerberos_enabled || return 0
+  require_env KERBEROS_PRINCIPAL KERBEROS_KEYTAB
+  command -v kinit >/dev/null 2>&1 ||
+    die "Kerberos is on but 'kinit' (the MIT Kerberos client) is not in this image; use a Hadoop image with krb5-user/krb5-workstation installed (image.repository/image.tag)"
+  [[ -r $KERBEROS_KEYTAB ]] ||
+    die "Kerberos keytab $KERBEROS_KEYTAB is missing or unreadable: check security.kerberos.keytab (existingSecret, key or perHost key names) and the Secret's keys"
+  out=$(kinit -kt "$KERBEROS_KEYTAB" "$KERBEROS_PRINCIPAL" 2>&1) || rc=$?
+  if ((rc != 0)); then
+    die "kinit -kt $KERBEROS_KEYTAB $KERBEROS_PRINCIPAL failed (exit code $rc): ${out:0:300}"
+  fi
+  log "Kerberos: logged in as $KERBEROS_PRINCIPAL (ticket cache ${KRB5CCNAME:-default})"
+}
+
+# write_jaas FILE SECTION: write a JAAS login file with one Krb5LoginModule SECTION ("Client" for
+# ZooKeeper clients, "Server" for a ZooKeeper server) for $KERBEROS_PRINCIPAL from $KERBEROS_KEYTAB.
+write_jaas() {
+  local file=$1 section=$2
+  require_env KERBEROS_PRINCIPAL KERBEROS_KEYTAB
+  mkdir -p "$(dirname "$file")"
+  : >"$file"
+  chmod 600 "$file"
+  cat >"$file" <<JAAS
+$section {
+  com.sun.security.auth.module.Krb5LoginModule required
+  useKeyTab=true
+  keyTab="$KERBEROS_KEYTAB"
+  storeKey=true
+  useTicketCache=false
+  principal="$KERBEROS_PRINCIPAL";
+};
+JAAS
+  log "Kerberos: wrote JAAS section '$section' for $KERBEROS_PRINCIPAL to $file"
+}
+
+# https_get HOST PORT PATH: GET over HTTPS through the Hadoop client (HttpsFileSystem), for
+# endpoints that only speak TLS (dfs.http.policy=HTTPS_ONLY); the bash /dev/tcp client cannot.
+# The server certificate is checked against $HDFS_TRUSTSTORE (type $HDFS_STORE_TYPE). Sets
+# HTTP_BODY and returns 0 on success; otherwise returns 1 with HTTP_ERROR. PATH must not hold a
+# query string (HttpsFileSystem drops it): ask for the whole /jmx.
+https_get() {
+  local host=$1 port=$2 path=$3 timeout_s=${4:-${HTTPS_TIMEOUT_SECONDS:-60}} out err rc=0
+  HTTP_ERROR=""
+  HTTP_BODY=""
+  err=$(mktemp)
+  out=$(HADOOP_CLIENT_OPTS="${HADOOP_CLIENT_OPTS:-} -Djavax.net.ssl.trustStore=${HDFS_TRUSTSTORE:-} -Djavax.net.ssl.trustStoreType=${HDFS_STORE_TYPE:-jks} -Djavax.security.auth.useSubjectCredsOnly=false" \
+    timeout "$timeout_s" hadoop fs -cat "https://$host:$port$path" 2>"$err") || rc=$?
+  if ((rc != 0)); then
+    HTTP_ERROR="https://$host:$port$path failed (exit code $rc): $(grep -v '^[[:space:]]*at ' "$err" | tail -n 1 | head -c 300)"
+    rm -f "$err"
+    return 1
+  fi
+  rm -f "$err"
+  HTTP_BODY=$out
+}

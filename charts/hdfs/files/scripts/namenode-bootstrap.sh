@@ -142,7 +142,13 @@ journal_state() {
     JN_ERROR="'$addr' is not host:port"
     return 0
   fi
-  if ! http_get "$ADDR_HOST" "$ADDR_PORT" '/jmx?qry=Hadoop:service=JournalNode,name=JournalNodeInfo'; then
+  if [[ ${JOURNALNODE_HTTP_SCHEME:-http} == https ]]; then
+    # HTTPS only (security.tls): the Hadoop client fetches every bean (no query string over it).
+    if ! https_get "$ADDR_HOST" "$ADDR_PORT" /jmx; then
+      JN_ERROR=$HTTP_ERROR
+      return 0
+    fi
+  elif ! http_get "$ADDR_HOST" "$ADDR_PORT" '/jmx?qry=Hadoop:service=JournalNode,name=JournalNodeInfo'; then
     JN_ERROR=$HTTP_ERROR
     return 0
   fi
@@ -203,11 +209,16 @@ check_journals() {
 # ---------------------------------------------------------------------------------------
 
 # zk_cli CMD ARGS...: run one ZooKeeper CLI command against $ZOOKEEPER_QUORUM and exit.
+# ZK_CLIENT_JVM_OPTS (ZooKeeper SASL with Kerberos) are JVM options, e.g. the JAAS file.
 zk_cli() {
+  local -a opts=()
   if [[ -z ${HADOOP_CLASSPATH_CACHE:-} ]]; then
     HADOOP_CLASSPATH_CACHE=$(hadoop classpath)
   fi
-  timeout "$ZK_CLI_TIMEOUT_SECONDS" java -cp "$HADOOP_CLASSPATH_CACHE" \
+  if [[ -n ${ZK_CLIENT_JVM_OPTS:-} ]]; then
+    read -r -a opts <<<"$ZK_CLIENT_JVM_OPTS"
+  fi
+  timeout "$ZK_CLI_TIMEOUT_SECONDS" java ${opts[@]+"${opts[@]}"} -cp "$HADOOP_CLASSPATH_CACHE" \
     org.apache.zookeeper.ZooKeeperMain -server "$ZOOKEEPER_QUORUM" "$@"
 }
 
@@ -217,7 +228,8 @@ take_format_claim() {
   local znode=$CLAIM_PARENT/$HDFS_NAMESERVICE out line owner=""
   CLAIM_OWNER=""
   zk_cli create "$CLAIM_PARENT" "" >/dev/null 2>&1 || true
-  zk_cli create "$znode" "$POD_NAME" >/dev/null 2>&1 || true
+  # With ZooKeeper SASL the claim is writable by the HDFS principal only (ZK_CLAIM_ACL).
+  zk_cli create "$znode" "$POD_NAME" ${ZK_CLAIM_ACL:+"$ZK_CLAIM_ACL"} >/dev/null 2>&1 || true
   if ! out=$(zk_cli get "$znode" 2>/dev/null); then
     CLAIM_STATE=zookeeper-unreachable
     return 1
@@ -326,6 +338,12 @@ ha_bootstrap() {
   ERR_FILE=$(mktemp)
   # shellcheck disable=SC2064 # expand now: the path is fixed
   trap "rm -f '$ERR_FILE'" EXIT
+
+  # Kerberos: a ticket for 'hdfs haadmin', and the JAAS file of the ZooKeeper CLI (format claim).
+  kerberos_login
+  if kerberos_enabled && [[ -n ${ZK_CLIENT_JVM_OPTS:-} ]]; then
+    write_jaas "${ZK_JAAS_FILE:-/tmp/jaas/zookeeper-client.conf}" Client
+  fi
 
   log "HA nameservice '$HDFS_NAMESERVICE': this is NameNode $SELF_ID (pod $POD_NAME) with no metadata in $NAMENODE_NAME_DIR"
   log "deciding between bootstrapStandby (another NameNode is up), format (brand-new cluster) and waiting; will give up after ${BOOTSTRAP_TIMEOUT_SECONDS}s"

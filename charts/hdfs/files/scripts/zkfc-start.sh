@@ -15,6 +15,10 @@ main() {
   int_setting BOOTSTRAP_TIMEOUT_SECONDS 600
   int_setting BOOTSTRAP_RETRY_SECONDS 10
   int_setting ZKFC_FORMAT_TIMEOUT_SECONDS 120
+  # ZooKeeper SASL (Kerberos): the JAAS "Client" section HDFS_ZKFC_OPTS points at.
+  if kerberos_enabled && [[ -n ${ZK_JAAS_FILE:-} ]]; then
+    write_jaas "$ZK_JAAS_FILE" Client
+  fi
   deadline_start "$BOOTSTRAP_TIMEOUT_SECONDS"
   while true; do
     round=$((round + 1))

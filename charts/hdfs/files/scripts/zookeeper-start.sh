@@ -40,6 +40,14 @@ main() {
     log "no container memory limit: keeping ZooKeeper's default heap"
   fi
 
+  # Kerberos (security.kerberos.zookeeperSasl): the JAAS "Server" section with this server's
+  # principal; zoo.cfg enables the SASL authentication provider.
+  if [[ ${KERBEROS_ENABLED:-false} == true && -n ${ZK_JAAS_FILE:-} ]]; then
+    write_jaas "$ZK_JAAS_FILE" Server
+    export SERVER_JVMFLAGS="${SERVER_JVMFLAGS:+$SERVER_JVMFLAGS }-Djava.security.auth.login.config=$ZK_JAAS_FILE"
+    log "ZooKeeper SASL: SERVER_JVMFLAGS=$SERVER_JVMFLAGS"
+  fi
+
   log "starting: zkServer.sh start-foreground"
   exec zkServer.sh start-foreground
 }

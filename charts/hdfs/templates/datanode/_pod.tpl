@@ -37,21 +37,27 @@ spec:
         {{- include "hdfs.env.common" . | nindent 8 }}
         - name: HDFS_DATANODE_OPTS
           value: {{ include "common.jvm.opts" $v.jvm | quote }}
+        {{- with (include "hdfs.security.env" (dict "primary" .Values.security.kerberos.principals.hdfs "headless" (ternary "" (include "hdfs.datanode.headless" .) (eq $v.kind "DaemonSet")) "hostFromNode" (eq $v.kind "DaemonSet") "context" .)) }}
+        {{- . | nindent 8 }}
+        {{- end }}
         {{- with $v.extraEnv }}
         {{- include "common.tplvalues.render" (dict "value" . "context" $) | nindent 8 }}
         {{- end }}
       ports:
         - name: data
           containerPort: {{ $v.ports.data }}
+        {{- if .Values.security.tls.enabled }}
+        - name: https
+          containerPort: {{ $v.ports.https }}
+        {{- else }}
         - name: http
           containerPort: {{ $v.ports.http }}
+        {{- end }}
         - name: ipc
           containerPort: {{ $v.ports.ipc }}
       {{- if $v.livenessProbe.enabled }}
       livenessProbe:
-        httpGet:
-          path: /jmx?qry=java.lang:type=Runtime
-          port: http
+        {{- include "hdfs.probe.web" . | nindent 8 }}
         {{- include "common.probe.timings" $v.livenessProbe | nindent 8 }}
       {{- end }}
       {{- if $v.readinessProbe.enabled }}
