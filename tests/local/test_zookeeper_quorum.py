@@ -1,6 +1,7 @@
 """The HDFS chart's bundled ZooKeeper, run for real: three servers from the rendered zoo.cfg and
 the chart's zookeeper-start.sh (myid from the pod name, heap from the memory limit), with the real
-ZooKeeper server classes. A real client (kazoo) checks the quorum: one leader, a write read back
+ZooKeeper server classes. A real client (kazoo) checks the quorum: the rendered maxSessionTimeout
+caps its session, one leader, a write read back
 from every server, the leader killed and a new one elected with the data intact. A broken peer
 port in the rendered config must keep the quorum from forming.
 
@@ -10,6 +11,7 @@ three "pods" share one network namespace, each server binds its own loopback add
 The image's `zkServer.sh start-foreground` is stood in for by a shim that runs the same main class
 (QuorumPeerMain) on $ZOOCFGDIR/zoo.cfg with -Xmx$ZK_SERVER_HEAP.
 """
+import logging
 import re
 import socket
 
@@ -22,6 +24,7 @@ from suite import quantity
 ok, reason = zookeeper_server.available()
 try:
     from kazoo.client import KazooClient
+    from kazoo.loggingsupport import BLATHER
 except ImportError:  # pragma: no cover - requirements.txt installs it
     ok, reason = False, "kazoo is not installed (bin/setup installs requirements.txt)"
 pytestmark = pytest.mark.skipif(not ok, reason=reason)
@@ -51,8 +54,9 @@ def mode(ip, port):
 
 
 class Ensemble:
-    def __init__(self, tmp_path, break_peer_ports=False):
-        self.cluster = Cluster.render("hdfs", tmp_path, release="local", namespace="local")
+    def __init__(self, tmp_path, break_peer_ports=False, set_values=None):
+        self.cluster = Cluster.render("hdfs", tmp_path, release="local", namespace="local",
+                                      set_values=set_values or {})
         self.shim = tmp_path / "shim"
         self.shim.mkdir()
         (self.shim / "zkServer.sh").write_text(ZK_SHIM)
@@ -84,9 +88,9 @@ class Ensemble:
     def modes(self):
         return {name: mode(ip, self.port) for name, ip in self.servers.items()}
 
-    def client(self, names=None):
+    def client(self, names=None, session_timeout=10):
         hosts = ",".join(f"{self.servers[n]}:{self.port}" for n in (names or self.servers))
-        zk = KazooClient(hosts=hosts, timeout=10)
+        zk = KazooClient(hosts=hosts, timeout=session_timeout)
         zk.start(timeout=20)
         return zk
 
@@ -96,7 +100,8 @@ class Ensemble:
 
 @pytest.fixture
 def ensemble(tmp_path):
-    e = Ensemble(tmp_path)
+    # zookeeper.maxSessionTimeout rendered into zoo.cfg must be honoured by the real server.
+    e = Ensemble(tmp_path, set_values={"zookeeper.maxSessionTimeout": 10000})
     yield e
     e.stop()
 
@@ -112,7 +117,21 @@ def test_rendered_ensemble_forms_a_quorum_survives_leader_loss(ensemble):
         assert (ensemble.cluster.workdir / name / "data" / "myid").read_text().strip() == str(i + 1)
     assert "ZK_SERVER_HEAP=" in (ensemble.cluster.workdir / f"{leader}.log").read_text()
 
-    zk = ensemble.client()
+    # A client asking for 60 s sessions (as Spark's masters do) is capped by maxSessionTimeout.
+    # kazoo logs the timeout the server granted (ms) at its BLATHER level when the session starts.
+    granted = []
+    handler = logging.Handler(level=BLATHER)
+    handler.emit = lambda record: granted.extend(re.findall(r"negotiated session timeout: (\d+)",
+                                                            record.getMessage()))
+    kazoo_log = logging.getLogger("kazoo.client")
+    kazoo_log.addHandler(handler)
+    level, kazoo_log.level = kazoo_log.level, BLATHER
+    try:
+        zk = ensemble.client(session_timeout=60)
+    finally:
+        kazoo_log.removeHandler(handler)
+        kazoo_log.level = level
+    assert granted == ["10000"], granted
     zk.create("/quorum-check", b"written-through-the-quorum", makepath=True)
     zk.stop()
     for name in ensemble.servers:  # read back from every server on its own

@@ -85,6 +85,9 @@ def test_bundled_zookeeper_quorum_and_zoo_cfg(renders):
     assert [int(i) for i, _ in servers] == [1, 2, 3, 4, 5]
     assert [h + ":2181" for _, h in servers] == quorum
     assert "4lw.commands.whitelist=ruok,srvr,mntr" in cfg
+    assert re.findall(r"^maxSessionTimeout=(\d+)$", cfg, re.M) == ["10000"]
+    default_cfg = one(renders.get("hdfs", "defaults"), "ConfigMap", name=f"{FULL}-zookeeper")["data"]["zoo.cfg"]
+    assert "maxSessionTimeout" not in default_cfg  # 0: ZooKeeper's own default (20 x tickTime)
 
 
 def test_external_zookeeper_replaces_the_bundled_one(renders):

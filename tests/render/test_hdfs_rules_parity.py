@@ -18,6 +18,7 @@ BAD = {
     "no-external-quorum": {"zookeeper": {"enabled": False}},
     "bad-external-quorum": {"zookeeper": {"enabled": False}, "externalZookeeper": {"quorum": "zk1:2181,zk2"}},
     "replication-over-datanodes": {"config": {"replication": 5}},
+    "zookeeper-session-cap-below-minimum": {"zookeeper": {"maxSessionTimeout": 3000}},
     "no-memory-limit": {"datanode": {"resources": {"limits": {"memory": None}}}},
     "kerberos-without-realm-keytab-krb5-tls": {"security": {"kerberos": {"enabled": True}}},
     "kerberos-without-tls-secret": {"security": {"kerberos": {

@@ -111,6 +111,7 @@ def schema():
         "initLimit": b.integer("zoo.cfg initLimit (ticks)", 1),
         "syncLimit": b.integer("zoo.cfg syncLimit (ticks)", 1),
         "maxClientCnxns": b.integer("zoo.cfg maxClientCnxns (0: unlimited)", 0),
+        "maxSessionTimeout": b.integer("zoo.cfg maxSessionTimeout in ms (0: ZooKeeper's default, 20 x tickTime)", 0),
         "autopurge": b.closed({
             "snapRetainCount": b.integer("Snapshots kept", 3),
             "purgeInterval": b.integer("Purge interval in hours (0: off)", 0),

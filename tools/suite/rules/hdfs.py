@@ -3,6 +3,8 @@
 Source of every rule: charts/hdfs/templates/validate.yaml (the render fails with the same paths
 and wording) and design.md sections 2 and 4: ZooKeeper and the JournalNode quorum need an odd
 count to keep a majority; HA runs 2..5 NameNodes (Hadoop 3 supports up to 5), non-HA exactly 1;
+ZooKeeper's minimum session timeout is 2 x tickTime, so a maxSessionTimeout below it is refused
+(ZooKeeper administrator's guide, minSessionTimeout/maxSessionTimeout);
 dfs.replication above the DataNode count leaves every block under-replicated; JVM heaps are sized
 from the container memory limit (-XX:MaxRAMPercentage), so that limit is required; quantities
 follow k8s.io/apimachinery resource.Quantity.
@@ -39,6 +41,11 @@ def check(values: dict) -> list[Problem]:
                 out.append(Problem("", "zookeeper.replicaCount",
                                    f"must be odd so the ensemble keeps a majority (got {n})",
                                    "1, 3, 5, ..."))
+        mst, tick = as_int(get(values, "zookeeper.maxSessionTimeout")), as_int(get(values, "zookeeper.tickTime"))
+        if zk and mst and tick is not None and mst < 2 * tick:
+            out.append(Problem("", "zookeeper.maxSessionTimeout",
+                               f"{mst} ms is below ZooKeeper's minimum session timeout, "
+                               f"2 x zookeeper.tickTime = {2 * tick} ms", f"0, or >= {2 * tick}"))
         n = as_int(get(values, "journalnode.replicaCount"))
         if n is not None and n % 2 == 0:
             out.append(Problem("", "journalnode.replicaCount",
