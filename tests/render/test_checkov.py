@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import NAMESPACE, RELEASE, ROOT, application_charts, chart_profiles
-from suite import checkov_scan
+from suite import checkov_scan, helm
 from suite.errors import UsageError
 from suite.paths import display_path
 
@@ -197,3 +197,38 @@ def test_scan_copies_keep_profiles_apart(tmp_path):
     (twin_doc,) = yaml.safe_load_all((tmp_path / twin).read_text())
     assert twin_doc["metadata"]["name"] == "needless-skip" and "annotations" not in twin_doc["metadata"]
     assert BROKEN_INPUT[1]["metadata"]["annotations"], "write_scan_dir must not change its input"
+
+
+def _metadata_chart(tmp_path):
+    """A throwaway chart whose one ConfigMap gets common.metadata's checkovSkips from .Values.skips."""
+    chart = tmp_path / "probe"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "charts").mkdir()
+    (chart / "charts" / "common").symlink_to(ROOT / "charts" / "common")
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: probe\nversion: 0.1.0\n"
+                                      "dependencies:\n  - name: common\n    version: '*'\n")
+    (chart / "templates" / "cm.yaml").write_text(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n'
+        '  {{- include "common.metadata" (dict "name" "probe" "checkovSkips" .Values.skips "context" .) | nindent 2 }}\n')
+    return chart
+
+
+def test_common_metadata_renders_checkov_skip_annotations(tmp_path):
+    chart = _metadata_chart(tmp_path)
+    values = tmp_path / "values.yaml"
+    values.write_text("skips:\n  CKV_K8S_9: second by ID order\n  CKV_K8S_19: node network, on purpose\n")
+    (cm,) = helm.render(chart, [values], release=RELEASE, namespace=NAMESPACE)
+    assert cm["metadata"]["annotations"] == {"checkov.io/skip1": "CKV_K8S_19=node network, on purpose",
+                                             "checkov.io/skip2": "CKV_K8S_9=second by ID order"}
+    assert checkov_scan.annotation_skips(cm) == {"CKV_K8S_19": "node network, on purpose",
+                                                 "CKV_K8S_9": "second by ID order"}
+
+
+@pytest.mark.parametrize("reason", ["a=b", ""])
+def test_common_metadata_rejects_a_reason_checkov_cannot_read(tmp_path, reason):
+    chart = _metadata_chart(tmp_path)
+    values = tmp_path / "values.yaml"
+    values.write_text(yaml.safe_dump({"skips": {"CKV_K8S_9": reason}}))
+    with pytest.raises(helm.RenderError) as err:
+        helm.render(chart, [values], release=RELEASE, namespace=NAMESPACE)
+    assert 'checkov skip CKV_K8S_9: the reason must be a non-empty text without "="' in err.value.stderr

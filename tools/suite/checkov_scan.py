@@ -160,6 +160,7 @@ def write_scan_dir(profiles: Mapping[str, Sequence[dict]], directory: Path | str
     """
     import yaml
 
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     directory = Path(directory)
     if "/." in str(directory.resolve()):
         raise UsageError(f"{directory}: checkov skips paths inside hidden folders; scan elsewhere")
@@ -169,13 +170,13 @@ def write_scan_dir(profiles: Mapping[str, Sequence[dict]], directory: Path | str
         slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", profile)[:80]
         name = f"p{index:03d}-{slug}.yaml"
         docs = [_retag(obj, namespace, release, tag) for obj in objects]
-        (directory / name).write_text(yaml.safe_dump_all(docs, sort_keys=False), encoding="utf-8")
+        (directory / name).write_text(yaml.dump_all(docs, Dumper=dumper, sort_keys=False), encoding="utf-8")
         files[name] = ScanFile(profile, tag)
         twins = [_retag(_without_skip_annotations(o), namespace, release, tag + TWIN_SUFFIX)
                  for o in objects if annotation_skips(o)]
         if twins:
             twin_name = f"p{index:03d}-{slug}{TWIN_SUFFIX}.yaml"
-            (directory / twin_name).write_text(yaml.safe_dump_all(twins, sort_keys=False), encoding="utf-8")
+            (directory / twin_name).write_text(yaml.dump_all(twins, Dumper=dumper, sort_keys=False), encoding="utf-8")
             files[twin_name] = ScanFile(profile, tag + TWIN_SUFFIX, twin=True)
     return files
 

@@ -56,7 +56,8 @@ annotations:
 {{/*
 checkov skip annotations for one object: a dict of check ID -> reason becomes
 "checkov.io/skip<N>: <ID>=<reason>" (N = 1.. in ID order), the per-resource suppression
-checkov reads from metadata.annotations (https://www.checkov.io/2.Basics/Suppressing%20and%20Skipping%20Policies.html).
+checkov reads from metadata.annotations (keys containing "checkov.io/skip", one check ID per
+annotation: checkov/kubernetes/kubernetes_utils.py, checkov 3.3).
 Only for what an object needs by design (the privileged FUSE DaemonSet, hostNetwork DataNodes,
 helm test pods); check IDs skipped for every object are listed in tests/render/checkov-skips.yaml.
 checkov splits the value at "=", so a reason must not contain one.
