@@ -62,13 +62,22 @@ BROKEN_PROFILE = f"{SELFTEST} [broken input]"
 EMPTY_PROFILE = f"{SELFTEST} [empty render]"
 
 
+# Opt-in settings no ci/ profile or example turns on, but whose objects carry checkov skip annotations.
+EXTRA_PROFILES = {"alluxio": ["worker.hostNetwork=true"]}
+
+
 def scan_profiles(renders):
-    """profile label -> objects: every chart profile (Helm 4 render) and the selftest inputs."""
+    """profile label -> objects: every chart profile (Helm 4 render), EXTRA_PROFILES and the
+    selftest inputs."""
     profiles = {}
     for chart in application_charts():
         for profile, values in chart_profiles(chart):
             where = display_path(values) if values else "chart defaults"
             profiles[f"{chart} [{profile}: {where}]"] = renders.get(chart, profile)
+    for chart, settings in EXTRA_PROFILES.items():
+        for setting in settings:
+            profiles[f"{chart} [defaults with --set {setting}]"] = helm.render(
+                ROOT / "charts" / chart, set_values=[setting], release=RELEASE, namespace=NAMESPACE)
     profiles[BROKEN_PROFILE] = BROKEN_INPUT
     profiles[EMPTY_PROFILE] = []
     return profiles
@@ -103,7 +112,7 @@ def checkov_result(renders, tmp_path_factory, worker_id):
                 else:
                     data = _scan(renders, tmp_path_factory.mktemp("checkov"))
                     cached.write_text(json.dumps(data))
-    except UsageError as exc:
+    except (UsageError, helm.RenderError) as exc:
         pytest.fail(str(exc))
     files = {k: checkov_scan.ScanFile(*v) for k, v in data["files"].items()}
     return files, [checkov_scan.Finding(**f) for f in data["findings"]]
