@@ -60,6 +60,13 @@ BROKEN_INPUT = [
 ]
 BROKEN_PROFILE = f"{SELFTEST} [broken input]"
 EMPTY_PROFILE = f"{SELFTEST} [empty render]"
+# NetworkPolicies of another profile that would select BROKEN_INPUT's pods if checkov joined them.
+POLICY_PROFILE = f"{SELFTEST} [network policies of another release]"
+OTHER_POLICIES = [
+    {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": _meta(name),
+     "spec": {"podSelector": selector, "policyTypes": ["Ingress"]}}
+    for name, selector in (("all-pods", {}), ("instance", {"matchLabels": {"app.kubernetes.io/instance": RELEASE}}))
+]
 
 
 # Opt-in settings no ci/ profile or example turns on, but whose objects carry checkov skip annotations.
@@ -80,6 +87,7 @@ def scan_profiles(renders):
                 ROOT / "charts" / chart, set_values=[setting], release=RELEASE, namespace=NAMESPACE)
     profiles[BROKEN_PROFILE] = BROKEN_INPUT
     profiles[EMPTY_PROFILE] = []
+    profiles[POLICY_PROFILE] = OTHER_POLICIES
     return profiles
 
 
@@ -190,6 +198,13 @@ def test_stale_skip_list_id_and_unscanned_profile_are_reported(checkov_result):
     problems = verdict.problems(files, "skips.yaml")
     assert "CKV_K8S_21 is in skips.yaml but no rendered profile fails it: remove it" in problems, problems
     assert f"checkov reported no result for {EMPTY_PROFILE}: the file was not scanned" in problems, problems
+
+
+def test_network_policies_of_one_profile_do_not_cover_another(checkov_result):
+    files, findings = part(checkov_result, selftest=True)
+    pod = "Pod.bigdata.broken-privileged (pod template)"
+    results = {(f.status, files[f.file].profile) for f in findings if f.check_id == "CKV2_K8S_6" and f.resource == pod}
+    assert results == {("failed", BROKEN_PROFILE)}, results
 
 
 def test_scan_copies_keep_profiles_apart(tmp_path):

@@ -96,3 +96,13 @@ def test_write_scan_dir_refuses_a_folder_checkov_would_ignore(tmp_path):
     hidden.mkdir()
     with pytest.raises(UsageError, match="checkov skips paths inside hidden folders"):
         checkov_scan.write_scan_dir({"one": []}, hidden, "ns", "rel")
+
+
+def test_network_policy_for_every_pod_covers_its_own_profile_only(tmp_path):
+    policy = {"kind": "NetworkPolicy", "metadata": {"name": "deny", "namespace": "ns"},
+              "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}
+    files = checkov_scan.write_scan_dir({"one": [policy], "two": [policy]}, tmp_path, "ns", "rel")
+    selectors = [yaml.safe_load((tmp_path / name).read_text())["spec"]["podSelector"] for name in sorted(files)]
+    assert selectors == [{"matchLabels": {"app.kubernetes.io/instance": "rel--p000"}},
+                         {"matchLabels": {"app.kubernetes.io/instance": "rel--p001"}}]
+    assert policy["spec"]["podSelector"] == {}

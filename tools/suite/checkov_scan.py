@@ -6,7 +6,8 @@ How a scan works:
 1. ``write_scan_dir`` writes each render (a "profile": one chart with one values file) to its own
    file. checkov's graph checks (``CKV2_K8S_*``, e.g. "every pod has a NetworkPolicy") join objects
    across ALL files by labels and names and ignore namespaces, so in these scan copies each
-   profile's namespace and ``app.kubernetes.io/instance`` label get a profile tag: a NetworkPolicy of
+   profile's namespace and ``app.kubernetes.io/instance`` label get a profile tag, and a
+   NetworkPolicy for every pod (``podSelector: {}``) selects that tagged label: a NetworkPolicy of
    one profile cannot cover the pods of another. For every object that carries checkov skip
    annotations (``checkov.io/skip<N>: <ID>=<reason>``, the per-resource suppression checkov reads),
    a twin without those annotations goes into a second file, so the scan also shows whether each
@@ -118,6 +119,16 @@ def _without_skip_annotations(obj: dict) -> dict:
     return out
 
 
+def _isolate(obj: dict, namespace: str, release: str, tag: str) -> dict:
+    """Scan copy of one object: _retag, and a NetworkPolicy selecting every pod (``podSelector: {}``)
+    selects the pods of its own profile only (checkov would join it to the pods of every file)."""
+    out = _retag(obj, namespace, release, tag)
+    spec = out.get("spec") if out.get("kind") == "NetworkPolicy" else None
+    if isinstance(spec, dict) and not (spec.get("podSelector") or {}):
+        spec["podSelector"] = {"matchLabels": {INSTANCE_LABEL: f"{release}{tag}"}}
+    return out
+
+
 def _retag(node, namespace: str, release: str, tag: str):
     """Copy of node with every ``namespace: <namespace>`` and ``app.kubernetes.io/instance: <release>``
     (labels, selectors, RBAC subjects) suffixed with tag."""
@@ -169,10 +180,10 @@ def write_scan_dir(profiles: Mapping[str, Sequence[dict]], directory: Path | str
         tag = f"--p{index:03d}"
         slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", profile)[:80]
         name = f"p{index:03d}-{slug}.yaml"
-        docs = [_retag(obj, namespace, release, tag) for obj in objects]
+        docs = [_isolate(obj, namespace, release, tag) for obj in objects]
         (directory / name).write_text(yaml.dump_all(docs, Dumper=dumper, sort_keys=False), encoding="utf-8")
         files[name] = ScanFile(profile, tag)
-        twins = [_retag(_without_skip_annotations(o), namespace, release, tag + TWIN_SUFFIX)
+        twins = [_isolate(_without_skip_annotations(o), namespace, release, tag + TWIN_SUFFIX)
                  for o in objects if annotation_skips(o)]
         if twins:
             twin_name = f"p{index:03d}-{slug}{TWIN_SUFFIX}.yaml"
