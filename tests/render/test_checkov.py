@@ -7,7 +7,6 @@ apart); with pytest-xdist the first worker runs it and the others read its resul
 holds a deliberately broken "selftest" input, so the tests below show the checks fail on it."""
 import fcntl
 import json
-import pathlib
 
 import pytest
 import yaml
