@@ -156,3 +156,13 @@ spec:
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+checkov skips of the worker workload (see common.checkov.skipAnnotations): with
+worker.hostNetwork a worker runs in its node's network namespace on purpose.
+*/}}
+{{- define "alluxio.worker.checkovSkips" -}}
+{{- if .Values.worker.hostNetwork }}
+CKV_K8S_19: "opt-in worker.hostNetwork: a worker takes its node's address so clients on that node find it as node-local (locality) without the pod network"
+{{- end }}
+{{- end -}}

@@ -98,3 +98,13 @@ spec:
     {{- toYaml . | nindent 4 }}
     {{- end }}
 {{- end -}}
+
+{{/*
+checkov skips of the DataNode workload (see common.checkov.skipAnnotations): with
+datanode.hostNetwork a DataNode runs in its node's network namespace on purpose.
+*/}}
+{{- define "hdfs.datanode.checkovSkips" -}}
+{{- if .Values.datanode.hostNetwork }}
+CKV_K8S_19: "opt-in datanode.hostNetwork: a DataNode takes its node's address so HDFS clients and Spark executors on that node get node-local reads (data locality)"
+{{- end }}
+{{- end -}}
