@@ -182,12 +182,7 @@ def schema():
         "zeppelin": zeppelin,
         "rstudio": rstudio,
         "serviceAccount": b.service_account(),
-        "networkPolicy": b.closed({
-            "enabled": b.boolean("Create NetworkPolicies for masters and workers"),
-            "allowExternal": b.boolean("Allow clients without the client label"),
-            "extraIngress": b.array("Extra NetworkPolicyPeer sources for master and worker ports",
-                                    {"type": "object"}),
-        }, "NetworkPolicies"),
+        "networkPolicy": b.network_policy("master cluster/http, worker ports, notebook UIs"),
         "tests": b.closed({
             "enabled": b.boolean("Render the helm test pod (SparkPi)"),
             "resources": b.resources(),

@@ -33,14 +33,18 @@ app.kubernetes.io/component: {{ . }}
 {{- end -}}
 
 {{/*
-Object metadata block: name, namespace, labels and commonAnnotations (+ extra annotations).
-Usage: include "common.metadata" (dict "name" "x" "component" "namenode" "annotations" dict "context" $)
+Object metadata block: name, namespace, labels (+ extra labels: YAML text of "key: value" lines)
+and commonAnnotations (+ extra annotations).
+Usage: include "common.metadata" (dict "name" "x" "component" "namenode" "annotations" dict "labels" "" "context" $)
 */}}
 {{- define "common.metadata" -}}
 name: {{ .name }}
 namespace: {{ include "common.names.namespace" .context }}
 labels:
   {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}
+  {{- with (trim (.labels | default "")) }}
+  {{- . | nindent 2 }}
+  {{- end }}
 {{- $annotations := merge (dict) (.annotations | default dict) (.context.Values.commonAnnotations | default dict) }}
 {{- with $annotations }}
 annotations:
