@@ -137,14 +137,16 @@ def alluxio_matrix(w):
     master, worker, fuse, test = (("alluxio", c) for c in ("master", "worker", "fuse", "test"))
     assert w.has(master) and w.has(worker), "every alluxio profile has masters and workers"
     host_workers = w.pods[worker].host_network
+    node_cidrs = any("ipBlock" in peer for p in w.policies for r in p["spec"].get("ingress") or []
+                     for peer in r.get("from") or [])
     for port in ("rpc", "job-rpc"):
         w.expect(worker, master, port)
         w.expect(master, master, port)
     for port in ("rpc", "web", "job-rpc", "job-web"):
         for src in ("client:alluxio", test, fuse):
             w.expect(src, master, port)
-        w.deny("far-client:alluxio", master, port)
-        w.expect("stranger", master, port, host_workers and port in ("rpc", "job-rpc"))
+        for src in ("stranger", "far-client:alluxio"):
+            w.expect(src, master, port, host_workers and not node_cidrs and port in ("rpc", "job-rpc"))
     w.deny(worker, master, "web")
     if "embedded" in w.pods[master].ports:
         for port in ("embedded", "job-embedded"):
@@ -315,3 +317,19 @@ def test_disabled_renders_no_policy():
         objects = helm.render(ROOT / "charts" / chart, set_values={"networkPolicy.enabled": "false"},
                               release=RELEASE, namespace=NAMESPACE)
         assert not find(objects, "NetworkPolicy"), chart
+
+
+@pytest.mark.parametrize("cidrs", [None, "10.20.0.0/16"])
+def test_host_network_alluxio_workers(cidrs):
+    """Host-network workers: no worker policy (it would not apply); the master RPC ports accept the
+    node CIDRs, or every source without them; the rest of the master stays closed."""
+    values = {"worker.hostNetwork": "true", **({"networkPolicy.nodeCIDRs[0]": cidrs} if cidrs else {})}
+    objects = helm.render(ROOT / "charts" / "alluxio", set_values=values, release=RELEASE, namespace=NAMESPACE)
+    assert not find(objects, "NetworkPolicy", name=f"{RELEASE}-alluxio-worker")
+    world = World(objects)
+    alluxio_matrix(world)
+    master = ("alluxio", "master")
+    world.expect(("alluxio", "worker"), master, "rpc")
+    world.expect("stranger", master, "rpc", cidrs is None)
+    world.deny("stranger", master, "web")
+    assert world.failures() == []
