@@ -37,7 +37,7 @@ def _ports(description, **ports):
 
 def _notebook_auth(description, username=False):
     props = {
-        "password": b.string("Password stored in a Secret created by the chart (required unless existingSecret)"),
+        "password": b.string("Password stored in a Secret created by the chart (empty: a random one generated at install and kept across upgrades)"),
         "existingSecret": b.string("Existing Secret holding the password (replaces password)"),
         "existingSecretPasswordKey": b.string("Key of the password in existingSecret", minLength=1),
     }
@@ -151,7 +151,7 @@ def schema():
             "existingSecret": b.string("Existing Secret holding the shared secret (empty: the chart creates "
                                        "<fullname>-auth with a random secret kept across upgrades)"),
             "secretKey": b.string("Key of the shared secret in the Secret", pattern=r"^[-._a-zA-Z0-9]+$"),
-            "encryption": b.boolean("Encrypt RPC traffic (spark.network.crypto.enabled); needs auth.enabled"),
+            "encryption": b.boolean("Encrypt RPC and block transfer traffic (spark.network.crypto.enabled, AES); applies only with auth.enabled"),
         }, "Spark RPC authentication from a Secret"),
         "hadoop": b.closed({
             "configMap": b.string("ConfigMap with core-site.xml and hdfs-site.xml, mounted as HADOOP_CONF_DIR"),
