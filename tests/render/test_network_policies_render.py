@@ -127,7 +127,8 @@ def spark_matrix(w):
             w.deny(src, nb, "http")
         for port in ("driver", "blockmanager"):
             w.expect(worker, nb, port)
-            for src in ("stranger", master, "client:spark"):
+            w.expect(master, nb, port, port == "driver")  # the master calls a registered driver back
+            for src in ("stranger", "client:spark", test):
                 w.deny(src, nb, port)
         w.expect(master, nb, SPARK_UI_PORT, reverse_proxy)
         w.deny(worker, nb, SPARK_UI_PORT)

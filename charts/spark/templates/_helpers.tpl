@@ -376,8 +376,8 @@ spark.networkPolicy.components: the components of "list" this release deploys (a
 
 {{/*
 NetworkPolicy of a notebook (Zeppelin, RStudio): its UI from clients and from the ingress controller
-when it has an Ingress; its client-mode driver's RPC and block manager ports from the executors
-(worker pods); the application UIs (spark.ui.port 4040, up to 16 retries) from the masters, which
+when it has an Ingress; its client-mode driver's RPC port from the executors (worker pods) and the
+masters (which call a registered driver back on it), its block manager port from the executors; the application UIs (spark.ui.port 4040, up to 16 retries) from the masters, which
 proxy them with config.reverseProxy.
 Usage: include "spark.networkPolicy.notebook" (dict "component" "zeppelin" "values" .Values.zeppelin "context" $)
 */}}
@@ -385,7 +385,8 @@ Usage: include "spark.networkPolicy.notebook" (dict "component" "zeppelin" "valu
 {{- $ctx := .context -}}
 {{- $rules := list (include "common.networkPolicy.rule.clients" (dict "ports" (list "http") "context" $ctx)) -}}
 {{- $rules = append $rules (include "common.networkPolicy.rule.ingressController" (dict "enabled" .values.ingress.enabled "ports" (list "http") "context" $ctx)) -}}
-{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list "driver" "blockmanager") "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "worker") "context" $ctx)))) -}}
+{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list "driver") "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "master" "worker") "context" $ctx)))) -}}
+{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list "blockmanager") "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "worker") "context" $ctx)))) -}}
 {{- if $ctx.Values.config.reverseProxy -}}
 {{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list (dict "port" 4040 "endPort" 4056)) "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "master") "context" $ctx)))) -}}
 {{- end -}}
