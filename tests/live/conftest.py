@@ -30,6 +30,16 @@ HDFS_RELEASE = "hdfs"
 HDFS_LAPTOP = ROOT / "examples" / "hdfs-kind-laptop.yaml"
 HDFS_CONFIGMAP = f"{HDFS_RELEASE}-config"  # the chart's client ConfigMap (core-site.xml, hdfs-site.xml)
 HDFS_NAMESERVICE = HDFS_RELEASE  # the nameservice defaults to the release fullname
+# Pod label the HDFS chart's NetworkPolicies (on by default) accept from clients: "<fullname>-client".
+HDFS_CLIENT_LABELS = {f"{HDFS_RELEASE}-client": "true"}
+
+
+def client_labels_values(tmp_path, labels):
+    """A values file (JSON is YAML) giving every object of a release, pods included, ``labels`` through
+    commonLabels: how a release of another chart becomes a client of the HDFS NetworkPolicies."""
+    path = tmp_path / f"client-labels-{uuid.uuid4().hex[:6]}.json"
+    path.write_text(json.dumps({"commonLabels": labels}))
+    return path
 
 
 def kubectl_binary():
@@ -126,9 +136,10 @@ class Kube:
                 pytest.fail(f"timed out after {timeout}s waiting for {what}")
             time.sleep(interval)
 
-    def run_pod(self, name, spec, timeout=600):
-        """Create a Pod from `spec` (restartPolicy Never), wait until it ends; return (phase, logs)."""
-        manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+    def run_pod(self, name, spec, timeout=600, labels=None):
+        """Create a Pod from `spec` (restartPolicy Never) with optional `labels` (dict), wait until it
+        ends; return (phase, logs)."""
+        manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels or {}},
                     "spec": {"restartPolicy": "Never", **spec}}
         self.kubectl("apply", "-f", "-", stdin=json.dumps(manifest))
 

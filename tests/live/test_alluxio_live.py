@@ -12,7 +12,8 @@ import uuid
 import pytest
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
-from conftest import HDFS_CONFIGMAP, HDFS_NAMESERVICE, HDFS_RELEASE, hdfs_put_lines
+from conftest import (HDFS_CLIENT_LABELS, HDFS_CONFIGMAP, HDFS_NAMESERVICE, HDFS_RELEASE, client_labels_values,
+                      hdfs_put_lines)
 
 RELEASE = "alluxio"  # release name == chart name: objects are "alluxio-master", "alluxio-worker", ...
 MASTER_POD = f"{RELEASE}-master-0"
@@ -41,8 +42,8 @@ def small_values(tmp_path):
     return path
 
 
-def install_alluxio(kube, kube_cluster, values_file, set_values=()):
-    kube.install(RELEASE, "alluxio", [values_file], set_values)
+def install_alluxio(kube, kube_cluster, values_file, set_values=(), extra_values_files=()):
+    kube.install(RELEASE, "alluxio", [values_file, *extra_values_files], set_values)
     wait_for_stateful_sets_to_run(kube_cluster.kube_client, [f"{RELEASE}-master", f"{RELEASE}-worker"],
                                   kube.namespace, timeout_sec=600)
 
@@ -78,13 +79,14 @@ def test_masters_and_workers_ready_write_and_read_back(kube, kube_cluster, small
     assert test.returncode == 0, test.stdout + test.stderr
 
 
-def test_hdfs_under_storage_visible_both_ways(hdfs_release, kube_cluster, small_values):
+def test_hdfs_under_storage_visible_both_ways(hdfs_release, kube_cluster, small_values, tmp_path):
     kube = hdfs_release
     # The root directory exists (world-writable) before Alluxio mounts it, with a file in it.
     hdfs_put_lines(kube, f"{HDFS_ROOT}/before.txt", ["written to HDFS before Alluxio started"])
+    # The Alluxio pods carry the HDFS client label: the HDFS NetworkPolicies admit them.
     install_alluxio(kube, kube_cluster, small_values,
                     [f"hdfs.configMap={HDFS_CONFIGMAP}", f"hdfs.nameservice={HDFS_NAMESERVICE}",
-                     f"hdfs.path={HDFS_ROOT}"])
+                     f"hdfs.path={HDFS_ROOT}"], [client_labels_values(tmp_path, HDFS_CLIENT_LABELS)])
     # metadata.sync.interval=0: Alluxio checks HDFS on every access instead of trusting its cache.
     sync = "-Dalluxio.user.file.metadata.sync.interval=0"
 

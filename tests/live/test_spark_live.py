@@ -16,7 +16,7 @@ import urllib.parse
 
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
-from conftest import HDFS_CONFIGMAP, HDFS_NAMESERVICE, ROOT, hdfs_put_lines
+from conftest import HDFS_CLIENT_LABELS, HDFS_CONFIGMAP, HDFS_NAMESERVICE, ROOT, client_labels_values, hdfs_put_lines
 
 RELEASE = "spark"  # release name == chart name: objects are "spark-master", "spark-worker", ...
 MINIMAL = ROOT / "charts" / "spark" / "ci" / "minimal-values.yaml"
@@ -64,15 +64,19 @@ def test_master_and_workers_ready_and_sparkpi_passes(kube, kube_cluster):
     assert "Pi is roughly 3.1" in run.stdout, run.stdout
 
 
-def test_job_reads_file_written_to_hdfs(hdfs_release, kube_cluster):
+def test_job_reads_file_written_to_hdfs(hdfs_release, kube_cluster, tmp_path):
     kube = hdfs_release
     lines = [f"line {i} of the live test" for i in range(1, 43)]
     path = "/live/spark/lines.txt"
     hdfs_put_lines(kube, path, lines)
-    install_spark(kube, kube_cluster, f"hadoop.configMap={HDFS_CONFIGMAP}")
+    # The Spark pods (executors in the workers) carry the HDFS client label: the HDFS NetworkPolicies admit them.
+    install_spark(kube, kube_cluster, f"hadoop.configMap={HDFS_CONFIGMAP}",
+                  values_files=[client_labels_values(tmp_path, HDFS_CLIENT_LABELS)])
 
     # A client-mode driver in its own pod (the master pod's memory is sized for the master alone),
     # from the cluster's Spark image, with the chart's spark-defaults.conf and the HDFS client config.
+    # As any external driver (chart README, "Security"): the Spark and HDFS client labels for the
+    # NetworkPolicies, and the RPC secret from the chart's Secret appended to a copy of the configuration.
     image = kube.kubectl("get", "statefulset", f"{RELEASE}-master", "-o",
                          "jsonpath={.spec.template.spec.containers[0].image}").stdout
     scala = (f'val n = spark.read.textFile("hdfs://{HDFS_NAMESERVICE}{path}").count()\n'
@@ -84,22 +88,27 @@ def test_job_reads_file_written_to_hdfs(hdfs_release, kube_cluster):
         "containers": [{
             "name": "driver", "image": image, "workingDir": "/tmp",
             "command": ["bash", "-ec", 'printf "%s" "$SCRIPT" > /tmp/count.scala\n'
+                        'mkdir -p /tmp/conf && cp /etc/spark/conf-template/* /tmp/conf/\n'
+                        'printf "spark.authenticate.secret %s\\n" "$_SPARK_AUTH_SECRET" >> /tmp/conf/spark-defaults.conf\n'
                         '/opt/spark/bin/spark-shell --conf spark.driver.host="$POD_IP" '
                         '--conf spark.driver.bindAddress=0.0.0.0 < /tmp/count.scala'],
             "env": [{"name": "SCRIPT", "value": scala},
                     {"name": "HOME", "value": "/tmp"},
-                    {"name": "SPARK_CONF_DIR", "value": "/etc/spark/conf"},
+                    {"name": "SPARK_CONF_DIR", "value": "/tmp/conf"},
+                    {"name": "_SPARK_AUTH_SECRET",
+                     "valueFrom": {"secretKeyRef": {"name": f"{RELEASE}-auth", "key": "spark-auth-secret"}}},
                     {"name": "HADOOP_CONF_DIR", "value": "/etc/hadoop/conf"},
                     {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}],
             "resources": {"requests": {"cpu": "250m", "memory": "1536Mi"},
                           "limits": {"cpu": "1", "memory": "1536Mi"}},
-            "volumeMounts": [{"name": "spark-conf", "mountPath": "/etc/spark/conf", "readOnly": True},
+            "volumeMounts": [{"name": "spark-conf", "mountPath": "/etc/spark/conf-template", "readOnly": True},
                              {"name": "hadoop-conf", "mountPath": "/etc/hadoop/conf", "readOnly": True}],
         }],
         "volumes": [{"name": "spark-conf", "configMap": {"name": f"{RELEASE}-config"}},
                     {"name": "hadoop-conf", "configMap": {"name": HDFS_CONFIGMAP}}],
     }
-    phase, logs = kube.run_pod("count-hdfs-lines", spec, timeout=600)
+    phase, logs = kube.run_pod("count-hdfs-lines", spec, timeout=600,
+                               labels={f"{RELEASE}-client": "true", **HDFS_CLIENT_LABELS})
     assert phase == "Succeeded", logs
     # The REPL may print its prompt before the output: search, do not match whole lines.
     assert re.findall(r"LINE_COUNT=(\d+)", logs) == [str(len(lines))], logs
@@ -179,3 +188,16 @@ def test_rstudio_answers_and_rejects_a_wrong_password(kube, kube_cluster, tmp_pa
         time.sleep(6)
         status, location, cookies = rstudio_sign_in(port, "rstudio", password + "-wrong")
         assert status == 302 and "error=" in location and "user-id" not in cookies, (status, location, cookies)
+
+
+def test_generated_secrets_survive_an_upgrade(kube, kube_cluster):
+    """Zeppelin without a password and the RPC auth secret: generated at install, read back with
+    lookup and kept by `helm upgrade` (an offline render cannot show this: it has no cluster)."""
+    values = [v for v in notebook_values("zeppelin", "unused") if not v.startswith("zeppelin.auth.password")]
+    install_spark(kube, kube_cluster, *values)
+    password = kube.secret_value(f"{RELEASE}-zeppelin", "password")
+    rpc = kube.secret_value(f"{RELEASE}-auth", "spark-auth-secret")
+    assert re.fullmatch(r"[A-Za-z0-9]{24}", password) and re.fullmatch(r"[A-Za-z0-9]{32}", rpc)
+    install_spark(kube, kube_cluster, *values, "worker.replicaCount=1")
+    assert kube.secret_value(f"{RELEASE}-zeppelin", "password") == password
+    assert kube.secret_value(f"{RELEASE}-auth", "spark-auth-secret") == rpc

@@ -38,8 +38,11 @@ def zookeeper(tmp_path):
 @pytest.fixture
 def cluster(tmp_path, zookeeper):
     ports = sp.free_ports()
+    # RPC authentication (on by default) is covered by test_spark_standalone_real.py; the drivers
+    # here submit straight from the master's SPARK_CONF_DIR, which holds no secret, so it is off.
     c = Cluster.render("spark", tmp_path / "pods", values_files=[sp.VALUES],
-                       set_values={**ports, "master.replicaCount": 2, "zookeeper.quorum": zookeeper.address})
+                       set_values={**ports, "master.replicaCount": 2, "zookeeper.quorum": zookeeper.address,
+                                   "auth.enabled": "false"})
     c.ports = ports
     yield c
     c.stop()

@@ -2,8 +2,8 @@
 `pyspark` package (design.md section 6): the master and a worker start from the rendered
 commands, env and spark-defaults.conf (SPARK_CONF_DIR), the worker offers exactly the cores and
 memory the chart derived from its resources, and a job submitted to the rendered master URL
-returns the right answer. With auth.enabled the same cluster runs with Spark RPC authentication
-from the rendered Secret: a driver configured by the chart's init container runs a job, drivers
+returns the right answer (with auth.enabled=false). With the defaults the same cluster runs with Spark
+RPC authentication and encryption from the rendered Secret: a driver configured by the chart's init container runs a job, drivers
 without the secret (or with a wrong one) are turned away.
 
 Substitutions: see harness.py and spark_pods.py (pod DNS names -> 127.0.0.x, mount paths -> work
@@ -32,15 +32,17 @@ def render(tmp_path, **extra):
 
 @pytest.fixture
 def cluster(tmp_path):
-    c = render(tmp_path)
+    # RPC authentication is on by default; this cluster runs with it switched off.
+    c = render(tmp_path, **{"auth.enabled": "false"})
     yield c
     c.stop()
 
 
 @pytest.fixture
 def auth_cluster(tmp_path):
+    # RPC authentication and encryption are the chart defaults (auth.* not set here).
     # tests.enabled: the helm test pod is the driver whose init container writes the driver config.
-    c = render(tmp_path, **{"auth.enabled": "true", "auth.encryption": "true", "tests.enabled": "true"})
+    c = render(tmp_path, **{"tests.enabled": "true"})
     yield c
     c.stop()
 

@@ -321,8 +321,11 @@ def test_pdbs_services_and_network_policies(renders):
     assert {x["name"]: x["port"] for x in svc["spec"]["ports"]} == {"rpc": 19998, "web": 19999, "job-rpc": 20001, "job-web": 20002}
     policies = {x["metadata"]["labels"]["app.kubernetes.io/component"]: x for x in find(objects, "NetworkPolicy")}
     assert set(policies) == {"master", "worker"}
-    assert [x["port"] for x in policies["worker"]["spec"]["ingress"][1]["ports"]] == [29999, 30000, 30001, 30002, 30003]
-    assert not find(renders.get("alluxio", "defaults"), "NetworkPolicy")
+    assert [x["port"] for x in policies["worker"]["spec"]["ingress"][1]["ports"]] == ["rpc", "web", "job-web"]
+    defaults = {x["metadata"]["labels"]["app.kubernetes.io/component"] for x in find(renders.get("alluxio", "defaults"), "NetworkPolicy")}
+    assert defaults == {"master", "worker"}, "on by default"
+    assert {x["metadata"]["labels"]["app.kubernetes.io/component"]
+            for x in find(renders.get("alluxio", "daemonset-values"), "NetworkPolicy")} == {"master", "worker"}
 
 
 def test_anti_affinity_presets(renders):

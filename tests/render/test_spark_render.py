@@ -114,7 +114,9 @@ def test_ha_profile_uses_the_external_quorum_and_znode(renders):
         "name": f"{FULL}-master", "port": {"name": "http"}}
     policies = {component(p): p for p in find(objects, "NetworkPolicy")}
     assert set(policies) == {"master", "worker"}
-    assert [p["port"] for p in policies["master"]["spec"]["ingress"][1]["ports"]] == [7077, 8080]
+    assert [p["port"] for p in policies["master"]["spec"]["ingress"][1]["ports"]] == ["cluster", "http"]
+    assert policies["master"]["spec"]["ingress"][2]["from"] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]
 
 
 def test_default_znode_is_per_release():
@@ -298,7 +300,7 @@ def test_notebook_passwords_come_from_the_secrets(renders):
     assert "[users]" not in shiro["shiro-base.ini"] and "ZEPPELIN_PASSWORD" in shiro["prepare-conf.sh"]
 
     objects = renders.get("spark", "notebooks-existing-secret-values")
-    assert not find(objects, "Secret")
+    assert [s["metadata"]["name"] for s in find(objects, "Secret")] == [f"{FULL}-auth"]
     rs = containers(one(objects, "Deployment", component="rstudio"))["rstudio"]
     ref = next(e for e in rs["env"] if e["name"] == "PASSWORD")["valueFrom"]["secretKeyRef"]
     assert ref == {"name": "notebook-logins", "key": "rstudio"}
@@ -397,9 +399,21 @@ def auth_secret_ref(c):
     return item and item["valueFrom"]["secretKeyRef"]
 
 
-def test_auth_is_off_by_default(renders):
+def test_auth_and_encryption_are_on_by_default(renders):
     objects = renders.get("spark", "defaults")
-    assert "spark.authenticate" not in spark_defaults(objects)
+    conf = spark_defaults(objects)
+    assert conf["spark.authenticate"] == "true" and conf["spark.network.crypto.enabled"] == "true"
+    one(objects, "Secret", name=f"{FULL}-auth")
+    for obj in workloads(objects):
+        assert auth_secret_ref(main_container(obj)) == {"name": f"{FULL}-auth", "key": "spark-auth-secret"}
+
+
+def test_auth_off_renders_no_secret_and_ignores_encryption():
+    """auth.enabled=false alone turns authentication off; the default auth.encryption=true then
+    applies to nothing (no rule makes the user switch it off too)."""
+    objects = helm.render(CHART, set_values={"auth.enabled": "false"}, release=RELEASE, namespace=NAMESPACE)
+    conf = spark_defaults(objects)
+    assert "spark.authenticate" not in conf and "spark.network.crypto.enabled" not in conf
     assert not [s for s in find(objects, "Secret") if s["metadata"]["name"] == f"{FULL}-auth"]
     for obj in workloads(objects):
         spec = pod_spec(obj)
@@ -465,10 +479,37 @@ def test_auth_render_without_a_cluster_makes_a_fresh_valid_secret_each_time():
     assert manifests.validate_objects([a]) == []
 
 
-def test_auth_secret_is_looked_up_before_generating():
-    template = (CHART / "templates" / "auth-secret.yaml").read_text()
-    assert 'lookup "v1" "Secret"' in template and "randAlphaNum 32" in template
-    assert template.index("lookup") < template.index("randAlphaNum")
+def test_generated_secrets_are_looked_up_before_generating():
+    """Every generated secret (RPC auth, notebook passwords) goes through common.secrets.persistentValue,
+    which reads the stored value back with lookup before it makes a random one."""
+    helper = (ROOT / "charts" / "common" / "templates" / "_secrets.tpl").read_text()
+    assert 'lookup "v1" "Secret"' in helper and "randAlphaNum" in helper
+    assert helper.index("lookup") < helper.index("randAlphaNum")
+    for path, key in (("auth-secret.yaml", "$key"), ("zeppelin/secret.yaml", '"password"'),
+                      ("rstudio/secret.yaml", '"password"')):
+        template = (CHART / "templates" / path).read_text()
+        assert 'include "common.secrets.persistentValue" (dict "name" $name "key" ' + key in template, path
+
+
+def test_notebook_passwords_are_generated_when_empty():
+    """No password and no existingSecret: the chart's Secret holds a random 24-character password,
+    a new one per render without a cluster (an upgrade reads the stored one back)."""
+    values = {"zeppelin.enabled": "true", "rstudio.enabled": "true"}
+    renders_ = [helm.render(CHART, set_values=values, release=RELEASE, namespace=NAMESPACE) for _ in range(2)]
+    for name in ("zeppelin", "rstudio"):
+        a, b = (base64.b64decode(one(o, "Secret", name=f"{FULL}-{name}")["data"]["password"]).decode()
+                for o in renders_)
+        assert re.fullmatch(r"[A-Za-z0-9]{24}", a) and a != b
+    cmd = [helm.helm_binary(4), "install", "--dry-run=client", RELEASE, str(CHART), "-n", NAMESPACE,
+           "--set", "zeppelin.enabled=true", "--set", "rstudio.enabled=true"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    manifest, notes = out.split("MANIFEST:", 1)[1].split("NOTES:", 1)
+    objects = helm.parse_documents(manifest)
+    for name in ("zeppelin", "rstudio"):
+        assert (f"Password (generated at install, kept across upgrades): kubectl -n {NAMESPACE} get secret "
+                f"{FULL}-{name} -o jsonpath='{{.data.password}}' | base64 -d") in notes
+        value = base64.b64decode(one(objects, "Secret", name=f"{FULL}-{name}")["data"]["password"]).decode()
+        assert value not in notes
 
 
 def test_notes_tell_how_to_read_the_auth_secret():

@@ -18,13 +18,11 @@ BAD = {
     "worker-memory-all-overhead": {"worker": {"resources": {"limits": {"memory": "1Gi"}}}},
     "no-worker-memory-limit": {"worker": {"resources": {"limits": {"memory": None}}}},
     "no-master-memory-limit": {"master": {"resources": {"limits": {"memory": None}}}},
-    "zeppelin-without-password": {"zeppelin": {"enabled": True}},
-    "rstudio-without-password": {"rstudio": {"enabled": True}},
     "cores-max-zero": {"config": {"coresMax": 0}},
-    "encryption-without-auth": {"auth": {"encryption": True}},
     "kerberos-without-principal-keytab-krb5": {"kerberos": {"enabled": True}},
     "everything-at-once": {"master": {"replicaCount": 2}, "config": {"executorMemory": "8g", "executorCores": 4},
-                           "zeppelin": {"enabled": True}, "rstudio": {"enabled": True}},
+                           "zeppelin": {"enabled": True, "resources": {"limits": {"memory": None}}},
+                           "rstudio": {"enabled": True}},
 }
 
 

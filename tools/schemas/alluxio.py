@@ -136,12 +136,7 @@ def schema():
         "fuse": fuse,
         "init": b.closed({"resources": b.resources()}, "Configuration init containers"),
         "serviceAccount": b.service_account(),
-        "networkPolicy": b.closed({
-            "enabled": b.boolean("Create NetworkPolicies"),
-            "allowExternal": b.boolean("Allow clients without the client label"),
-            "extraIngress": b.array("Extra NetworkPolicyPeer sources for master and worker ports",
-                                    {"type": "object"}),
-        }, "NetworkPolicies"),
+        "networkPolicy": b.network_policy("master and worker RPC and web ports", {"nodeCIDRs": b.cidr_list("With worker.hostNetwork: node CIDRs allowed to reach the master RPC ports (empty: any source)")}, ingress=False),
         "tests": b.closed({
             "enabled": b.boolean("Render the helm test pod"),
             "resources": b.resources(),

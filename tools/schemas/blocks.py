@@ -285,6 +285,33 @@ def service_account():
     }, "ServiceAccount of the pods")
 
 
+CIDR_PATTERN = r"^[0-9a-fA-F:.]+/[0-9]{1,3}$"
+
+
+def network_policy(client_ports, extra=None, ingress=True):
+    """The networkPolicy block shared by the hdfs, spark and alluxio charts (see
+    charts/common/templates/_networkpolicy.tpl): enabled, allowExternal, extraIngress (NetworkPolicyPeer
+    list, validated by the API server), ingressNamespaceSelector (a LabelSelector; only when ``ingress``,
+    i.e. the chart publishes a UI through an Ingress) and ``extra`` chart-specific properties.
+    ``client_ports`` (str) names the ports allowExternal opens."""
+    props = {
+        "enabled": boolean("One NetworkPolicy (ingress only) per component"),
+        "allowExternal": boolean(f"Let every source reach the client ports ({client_ports}), not only labelled client pods"),
+        "extraIngress": array(f"Extra NetworkPolicyPeer sources allowed to reach the client ports ({client_ports})",
+                              {"type": "object"}),
+    }
+    if ingress:
+        props["ingressNamespaceSelector"] = open_object(
+            "LabelSelector of the ingress controller's namespaces, allowed to reach a UI published by an Ingress")
+    props.update(extra or {})
+    return closed(props, "NetworkPolicies")
+
+
+def cidr_list(description):
+    """A list of CIDR strings (ipBlock.cidr), e.g. 10.0.0.0/16."""
+    return array(description, string(pattern=CIDR_PATTERN))
+
+
 def document(properties, title, description):
     """A whole values.schema.json document (draft-07, closed root)."""
     return {

@@ -186,12 +186,7 @@ def schema():
         }, "HDFS rack awareness from Kubernetes node labels"),
         "security": security(),
         "serviceAccount": b.service_account(),
-        "networkPolicy": b.closed({
-            "enabled": b.boolean("Create NetworkPolicies"),
-            "allowExternal": b.boolean("Allow clients without the client label"),
-            "extraIngress": b.array("Extra NetworkPolicyPeer sources for NameNode and DataNode ports",
-                                    {"type": "object"}),
-        }, "NetworkPolicies"),
+        "networkPolicy": b.network_policy("NameNode rpc/http, DataNode data/ipc/http", {"nodeCIDRs": b.cidr_list("With datanode.hostNetwork: node CIDRs allowed to reach the NameNode RPC port (empty: any source)")}),
         "tests": b.closed({
             "enabled": b.boolean("Render the helm test pod"),
             "resources": b.resources(),

@@ -37,7 +37,7 @@ def _ports(description, **ports):
 
 def _notebook_auth(description, username=False):
     props = {
-        "password": b.string("Password stored in a Secret created by the chart (required unless existingSecret)"),
+        "password": b.string("Password stored in a Secret created by the chart (empty: a random one generated at install and kept across upgrades)"),
         "existingSecret": b.string("Existing Secret holding the password (replaces password)"),
         "existingSecretPasswordKey": b.string("Key of the password in existingSecret", minLength=1),
     }
@@ -151,7 +151,7 @@ def schema():
             "existingSecret": b.string("Existing Secret holding the shared secret (empty: the chart creates "
                                        "<fullname>-auth with a random secret kept across upgrades)"),
             "secretKey": b.string("Key of the shared secret in the Secret", pattern=r"^[-._a-zA-Z0-9]+$"),
-            "encryption": b.boolean("Encrypt RPC traffic (spark.network.crypto.enabled); needs auth.enabled"),
+            "encryption": b.boolean("Encrypt RPC and block transfer traffic (spark.network.crypto.enabled, AES); applies only with auth.enabled"),
         }, "Spark RPC authentication from a Secret"),
         "kerberos": b.closed({
             "enabled": b.boolean("Kerberos client of the drivers (krb5.conf, keytab, spark.kerberos.principal/keytab)"),
@@ -198,12 +198,7 @@ def schema():
         "zeppelin": zeppelin,
         "rstudio": rstudio,
         "serviceAccount": b.service_account(),
-        "networkPolicy": b.closed({
-            "enabled": b.boolean("Create NetworkPolicies for masters and workers"),
-            "allowExternal": b.boolean("Allow clients without the client label"),
-            "extraIngress": b.array("Extra NetworkPolicyPeer sources for master and worker ports",
-                                    {"type": "object"}),
-        }, "NetworkPolicies"),
+        "networkPolicy": b.network_policy("master cluster/http, worker ports, notebook UIs"),
         "tests": b.closed({
             "enabled": b.boolean("Render the helm test pod (SparkPi)"),
             "resources": b.resources(),

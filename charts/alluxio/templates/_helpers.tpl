@@ -254,6 +254,9 @@ securityContext:
 {{- define "alluxio.pod.metadata" -}}
 labels:
   {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}
+  {{- with (include "alluxio.networkPolicy.stackLabels" .context | trim) }}
+  {{- . | nindent 2 }}
+  {{- end }}
   {{- with .values.podLabels }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
@@ -270,5 +273,15 @@ annotations:
 {{- with (include "common.securityContext" .) }}
 securityContext:
   {{- . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Label that makes an Alluxio pod a client of the HDFS chart of the umbrella release (its NetworkPolicies
+accept "<hdfs fullname>-client: true"): HDFS as the root under storage is read by masters and workers.
+*/}}
+{{- define "alluxio.networkPolicy.stackLabels" -}}
+{{- if include "alluxio.hdfs.configMap" . }}
+{{- include "common.stack.clientLabels" (dict "charts" (list "hdfs") "context" .) }}
 {{- end }}
 {{- end -}}

@@ -33,9 +33,10 @@ app.kubernetes.io/component: {{ . }}
 {{- end -}}
 
 {{/*
-Object metadata block: name, namespace, labels and commonAnnotations (+ extra annotations,
-+ checkov skip annotations from "checkovSkips", see common.checkov.skipAnnotations).
-Usage: include "common.metadata" (dict "name" "x" "component" "namenode" "annotations" dict
+Object metadata block: name, namespace, labels (+ extra labels: YAML text of "key: value" lines)
+and commonAnnotations (+ extra annotations, + checkov skip annotations from "checkovSkips", see
+common.checkov.skipAnnotations).
+Usage: include "common.metadata" (dict "name" "x" "component" "namenode" "annotations" dict "labels" ""
          "checkovSkips" (dict "CKV_K8S_19" "reason") "context" $)
 */}}
 {{- define "common.metadata" -}}
@@ -43,6 +44,9 @@ name: {{ .name }}
 namespace: {{ include "common.names.namespace" .context }}
 labels:
   {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}
+  {{- with (trim (.labels | default "")) }}
+  {{- . | nindent 2 }}
+  {{- end }}
 {{- $annotations := merge (dict) (.annotations | default dict) (.context.Values.commonAnnotations | default dict) }}
 {{- with .checkovSkips }}
 {{- $annotations = merge $annotations (include "common.checkov.skipAnnotations" . | fromYaml) }}

@@ -61,3 +61,25 @@ Usage: include "common.stack.dataNodeAffinity" (dict "weight" 50 "context" $)
         app.kubernetes.io/component: datanode
 {{- end -}}
 {{- end -}}
+
+{{/*
+NetworkPolicy wiring: labels that make a pod of this chart a client of the listed sibling charts of
+this release ("<sibling fullname>-client: true", the label common.networkPolicy.rule.clients of
+that chart accepts). Renders one "key: value" line per sibling in the release, nothing otherwise.
+Usage: include "common.stack.clientLabels" (dict "charts" (list "hdfs" "alluxio") "context" $)
+*/}}
+{{- define "common.stack.clientLabels" -}}
+{{- range .charts }}
+{{- if include "common.stack.enabled" (dict "chart" . "context" $.context) }}
+{{ printf "%s-client" (include "common.stack.fullname" (dict "chart" . "context" $.context)) }}: "true"
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Label that lets a pod reach the ZooKeeper bundled with this release's hdfs chart (its NetworkPolicy
+accepts "<hdfs fullname>-zookeeper-client: true"), e.g. Spark masters recovering through it.
+*/}}
+{{- define "common.stack.hdfs.zookeeperClientLabel" -}}
+{{- printf "%s-zookeeper-client" (include "common.stack.fullname" (dict "chart" "hdfs" "context" .)) -}}
+{{- end -}}

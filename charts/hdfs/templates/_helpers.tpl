@@ -191,3 +191,6 @@ securityContext:
   {{- . | nindent 2 }}
 {{- end }}
 {{- end -}}
+
+{{/* Label key of the pods allowed to reach the bundled ZooKeeper (value "true"); see zookeeper/networkpolicy.yaml. */}}
+{{- define "hdfs.zookeeper.clientLabel" -}}{{ printf "%s-zookeeper-client" (include "hdfs.fullname" .) }}{{- end -}}

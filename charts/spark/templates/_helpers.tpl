@@ -229,6 +229,9 @@ securityContext:
 {{- define "spark.pod.metadata" -}}
 labels:
   {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}
+  {{- with (include "spark.networkPolicy.stackLabels" (dict "component" .component "context" .context) | trim) }}
+  {{- . | nindent 2 }}
+  {{- end }}
   {{- with .values.podLabels }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
@@ -356,5 +359,49 @@ Usage: include "spark.auth.driverInit" (dict "image" <image values> "resources" 
       readOnly: true
     - name: spark-conf-driver
       mountPath: /spark-conf
+{{- end }}
+{{- end -}}
+
+{{/*
+NetworkPolicy wiring (see charts/common/templates/_networkpolicy.tpl).
+spark.networkPolicy.components: the components of "list" this release deploys (a YAML list).
+*/}}
+{{- define "spark.networkPolicy.components" -}}
+{{- $out := list -}}
+{{- range .list -}}
+{{- if or (has . (list "master" "worker")) (index $.context.Values . "enabled") }}{{ $out = append $out . }}{{ end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+NetworkPolicy of a notebook (Zeppelin, RStudio): its UI from clients and from the ingress controller
+when it has an Ingress; its client-mode driver's RPC port from the executors (worker pods) and the
+masters (which call a registered driver back on it), its block manager port from the executors; the application UIs (spark.ui.port 4040, up to 16 retries) from the masters, which
+proxy them with config.reverseProxy.
+Usage: include "spark.networkPolicy.notebook" (dict "component" "zeppelin" "values" .Values.zeppelin "context" $)
+*/}}
+{{- define "spark.networkPolicy.notebook" -}}
+{{- $ctx := .context -}}
+{{- $rules := list (include "common.networkPolicy.rule.clients" (dict "ports" (list "http") "context" $ctx)) -}}
+{{- $rules = append $rules (include "common.networkPolicy.rule.ingressController" (dict "enabled" .values.ingress.enabled "ports" (list "http") "context" $ctx)) -}}
+{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list "driver") "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "master" "worker") "context" $ctx)))) -}}
+{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list "blockmanager") "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "worker") "context" $ctx)))) -}}
+{{- if $ctx.Values.config.reverseProxy -}}
+{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list (dict "port" 4040 "endPort" 4056)) "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "master") "context" $ctx)))) -}}
+{{- end -}}
+{{- include "common.networkPolicy" (dict "component" .component "rules" $rules "context" $ctx) -}}
+{{- end -}}
+
+{{/*
+Labels that make a pod of this chart a client of its sibling charts in the umbrella (their
+NetworkPolicies accept them): HDFS (every Spark pod may read HDFS), Alluxio, and for the masters the
+HDFS chart's ZooKeeper when they recover through it.
+Usage: include "spark.networkPolicy.stackLabels" (dict "component" "master" "context" $)
+*/}}
+{{- define "spark.networkPolicy.stackLabels" -}}
+{{- include "common.stack.clientLabels" (dict "charts" (list "hdfs" "alluxio") "context" .context) }}
+{{- if and (eq .component "master") (include "spark.master.ha" .context) (not .context.Values.zookeeper.quorum) (include "common.stack.enabled" (dict "chart" "hdfs" "context" .context)) }}
+{{ include "common.stack.hdfs.zookeeperClientLabel" .context }}: "true"
 {{- end }}
 {{- end -}}
