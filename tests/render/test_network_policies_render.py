@@ -60,25 +60,26 @@ def hdfs_matrix(w):
     nn, jn, zk, dn, test = (("hdfs", c) for c in ("namenode", "journalnode", "zookeeper", "datanode", "test"))
     assert w.has(nn) and w.has(dn), "every hdfs profile has NameNodes and DataNodes"
     host_dn = w.pods[dn].host_network
+    web = "https" if "https" in w.pods[nn].ports else "http"  # security.tls switches every web port
     # Host-network DataNodes connect from node addresses: the NameNode RPC port then accepts
     # networkPolicy.nodeCIDRs (ipBlock), or every source when none is given.
     node_cidrs = any("ipBlock" in peer for p in w.policies for r in p["spec"].get("ingress") or []
                      for peer in r.get("from") or [])
     rpc_open = host_dn and not node_cidrs
-    for port in ("rpc", "http"):
+    for port in ("rpc", web):
         w.expect(nn, nn, port)
         w.expect("client:hdfs", nn, port)
         for src in ("stranger", "far-client:hdfs", "ingress"):
-            w.expect(src, nn, port, rpc_open and port == "rpc" or (src == "ingress" and port == "http"
+            w.expect(src, nn, port, rpc_open and port == "rpc" or (src == "ingress" and port == web
                                                                     and ingress_enabled(w.objects, "namenode")))
     w.expect(dn, nn, "rpc")
-    w.deny(dn, nn, "http")
+    w.deny(dn, nn, web)
     w.expect(test, nn, "rpc")
     if w.has(jn):
         w.expect(nn, nn, "zkfc")
         for src in (dn, "client:hdfs", test, "stranger"):
             w.deny(src, nn, "zkfc")
-    for port in ("rpc", "http"):
+    for port in ("rpc", web):
         w.expect(nn, jn, port)
         w.expect(jn, jn, port)
         for src in (dn, zk, "client:hdfs", test, "stranger"):
@@ -89,7 +90,7 @@ def hdfs_matrix(w):
         w.deny(nn, zk, port)
     for src in (dn, jn, "client:hdfs", test, "stranger"):
         w.deny(src, zk, "client")
-    for port in ("data", "ipc", "http"):
+    for port in ("data", "ipc", web):
         w.expect(nn, dn, port)
         w.expect(dn, dn, port)
         w.expect("client:hdfs", dn, port)

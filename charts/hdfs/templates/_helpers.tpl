@@ -193,4 +193,6 @@ securityContext:
 {{- end -}}
 
 {{/* Label key of the pods allowed to reach the bundled ZooKeeper (value "true"); see zookeeper/networkpolicy.yaml. */}}
+{{/* Name of the web port of NameNodes, JournalNodes and DataNodes: https with security.tls, else http. */}}
+{{- define "hdfs.webPortName" -}}{{ ternary "https" "http" (.Values.security.tls.enabled | default false) }}{{- end -}}
 {{- define "hdfs.zookeeper.clientLabel" -}}{{ printf "%s-zookeeper-client" (include "hdfs.fullname" .) }}{{- end -}}
