@@ -164,6 +164,8 @@ def alluxio_matrix(w):
     for port in ("job-rpc", "job-data"):
         w.expect("client:alluxio", worker, port, host_workers)
         w.expect(master, worker, port, host_workers)
+    for src in (master, worker, "client:alluxio", "stranger"):  # FUSE pods accept no connections
+        w.deny(src, fuse, 29999)
 
 
 def umbrella_matrix(w):

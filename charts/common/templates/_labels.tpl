@@ -79,10 +79,12 @@ Usage: include "common.checkov.skipAnnotations" (dict "CKV_K8S_19" "reason")
 {{- end -}}
 
 {{/*
-checkov skips of a `helm test` Pod: it runs once to completion and serves nothing to probe.
+checkov skips of a `helm test` Pod: it runs once to completion, serves nothing to probe and accepts
+no connections (no NetworkPolicy selects it).
 Usage: "checkovSkips" (include "common.checkov.testPodSkips" . | fromYaml) in common.metadata.
 */}}
 {{- define "common.checkov.testPodSkips" -}}
 {{- $reason := "helm test pod: runs one check to completion (restartPolicy Never) and serves nothing a probe could ask" -}}
-{{- dict "CKV_K8S_8" $reason "CKV_K8S_9" $reason | toYaml -}}
+{{- $noPolicy := "helm test pod: a client that accepts no connections, so no NetworkPolicy selects it; the components' policies admit it as a client" -}}
+{{- dict "CKV_K8S_8" $reason "CKV_K8S_9" $reason "CKV2_K8S_6" $noPolicy | toYaml -}}
 {{- end -}}

@@ -164,5 +164,6 @@ worker.hostNetwork a worker runs in its node's network namespace on purpose.
 {{- define "alluxio.worker.checkovSkips" -}}
 {{- if .Values.worker.hostNetwork }}
 CKV_K8S_19: "opt-in worker.hostNetwork: a worker takes its node's address so clients on that node find it as node-local (locality) without the pod network"
+CKV2_K8S_6: "opt-in worker.hostNetwork: NetworkPolicies do not apply to host-network pods, so none is rendered for workers; the master policy admits them by networkPolicy.nodeCIDRs"
 {{- end }}
 {{- end -}}

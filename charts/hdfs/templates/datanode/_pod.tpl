@@ -106,5 +106,6 @@ datanode.hostNetwork a DataNode runs in its node's network namespace on purpose.
 {{- define "hdfs.datanode.checkovSkips" -}}
 {{- if .Values.datanode.hostNetwork }}
 CKV_K8S_19: "opt-in datanode.hostNetwork: a DataNode takes its node's address so HDFS clients and Spark executors on that node get node-local reads (data locality)"
+CKV2_K8S_6: "opt-in datanode.hostNetwork: NetworkPolicies do not apply to host-network pods, so none is rendered for DataNodes; the NameNode policy admits them by networkPolicy.nodeCIDRs"
 {{- end }}
 {{- end -}}
