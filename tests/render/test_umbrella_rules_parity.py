@@ -18,6 +18,10 @@ BAD = {
     "non-ha-hdfs-under-alluxio": {"hdfs": {"ha": {"enabled": False}, "namenode": {"replicaCount": 1}}},
     "custom-nameservice": {"hdfs": {"ha": {"nameservice": "lake"}}},
     "alluxio-ha-without-client-addresses": {"alluxio": {"master": {"replicaCount": 3}}},
+    "kerberized-hdfs-without-spark-kerberos-and-alluxio-over-it": {"hdfs": {"security": {
+        "kerberos": {"enabled": True, "realm": "EXAMPLE.COM", "keytab": {"existingSecret": "hdfs-keytabs"},
+                     "krb5": {"kdcs": ["kdc1.example.com"]}},
+        "tls": {"enabled": True, "existingSecret": "hdfs-tls"}}}},
     "spark-ha-with-external-zookeeper": {
         "hdfs": {"zookeeper": {"enabled": False}, "externalZookeeper": {"quorum": "zk-0.zk:2181"}},
         "spark": {"master": {"replicaCount": 2}}},

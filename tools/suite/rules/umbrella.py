@@ -71,6 +71,17 @@ def check(values: dict) -> list[Problem]:
             out.append(Problem("", "alluxio.hdfs.nameservice",
                                "is required because HDFS is not HA or its nameservice or names are customised",
                                "the HDFS nameservice, or <namenode-0 host>:<rpc port> without HA"))
+    if get(v, "hdfs.security.kerberos.enabled", False):
+        if spark_on and not get(v, "spark.hadoop.configMap") and not get(v, "spark.kerberos.enabled"):
+            out.append(Problem("", "spark.kerberos.enabled",
+                               "must be true because hdfs.security.kerberos.enabled is true and Spark is wired to "
+                               "this HDFS: without a Kerberos login (spark.kerberos.principal, keytab, krb5.conf) "
+                               "the drivers are refused by the NameNodes", "true"))
+        if alluxio_on and not get(v, "alluxio.ufs.root"):
+            out.append(Problem("", "alluxio.ufs.root",
+                               "is required because hdfs.security.kerberos.enabled is true: the alluxio chart does "
+                               "not configure Kerberos for its HDFS under storage, so it cannot use this HDFS",
+                               "another under storage, e.g. s3://bucket/path"))
     if spark_on and (as_int(get(v, "spark.master.replicaCount")) or 0) >= 2 and not get(v, "spark.zookeeper.quorum"):
         shared = (get(v, "hdfs.ha.enabled") and get(v, "hdfs.zookeeper.enabled")
                   and as_int(get(v, "hdfs.zookeeper.service.ports.client")) == 2181 and default_names)
