@@ -126,13 +126,18 @@ def render(chart_dir: Path | str, values_files: Iterable[Path | str] = (),
     """
     cmd = template_cmd(chart_dir, values_files, set_values, release, namespace, major,
                        kube_version, extra_args)
+    return parse_documents(_run(cmd, timeout))
+
+
+def _run(cmd: list[str], timeout: int) -> str:
+    """Run a helm command; return its stdout. Raises RenderError (with stderr) on failure or timeout."""
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise RenderError(cmd, -1, f"timed out after {timeout}s") from None
     if proc.returncode != 0:
         raise RenderError(cmd, proc.returncode, proc.stderr)
-    return parse_documents(proc.stdout)
+    return proc.stdout
 
 
 def install_dry_run(chart_dir: Path | str, values_files: Iterable[Path | str] = (), release: str = "test",
@@ -146,13 +151,7 @@ def install_dry_run(chart_dir: Path | str, values_files: Iterable[Path | str] = 
     """
     cmd = [helm_binary(major), "install", release, str(chart_dir), "--namespace", namespace,
            "--dry-run=client"] + _value_args(values_files, None)
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise RenderError(cmd, -1, f"timed out after {timeout}s") from None
-    if proc.returncode != 0:
-        raise RenderError(cmd, proc.returncode, proc.stderr)
-    out = proc.stdout
+    out = _run(cmd, timeout)
     notes = out.split("\nNOTES:\n", 1)[1] if "\nNOTES:\n" in out else ""
     manifest = out.split("\nMANIFEST:\n", 1)[1] if "\nMANIFEST:\n" in out else ""
     manifest = manifest.split("\nNOTES:\n", 1)[0]
