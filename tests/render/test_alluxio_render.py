@@ -325,7 +325,9 @@ def test_pdbs_services_and_network_policies(renders):
     defaults = {x["metadata"]["labels"]["app.kubernetes.io/component"] for x in find(renders.get("alluxio", "defaults"), "NetworkPolicy")}
     assert defaults == {"master", "worker"}, "on by default"
     assert {x["metadata"]["labels"]["app.kubernetes.io/component"]
-            for x in find(renders.get("alluxio", "daemonset-values"), "NetworkPolicy")} == {"master", "worker"}
+            for x in find(renders.get("alluxio", "daemonset-values"), "NetworkPolicy")} == {"master", "worker", "fuse"}
+    fuse = one(renders.get("alluxio", "daemonset-values"), "NetworkPolicy", component="fuse")
+    assert fuse["spec"]["ingress"] == [] and fuse["spec"]["policyTypes"] == ["Ingress"]  # FUSE only connects out
 
 
 def test_anti_affinity_presets(renders):
