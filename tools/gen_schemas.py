@@ -17,9 +17,16 @@ CHARTS = ("hdfs", "alluxio", "spark", "umbrella")
 
 
 def render(chart):
-    """Return the schema text (str, JSON with a trailing newline) of ``chart`` (str)."""
+    """Return the schema text (str, JSON with a trailing newline) of ``chart`` (str): the
+    builder's schema with every key the chart's values.yaml sets required
+    (schemas.blocks.require_defaults)."""
+    import yaml
+
+    from schemas import blocks
+
     module = importlib.import_module(f"schemas.{chart}")
-    return json.dumps(module.schema(), indent=2) + "\n"
+    defaults = yaml.safe_load((ROOT / "charts" / chart / "values.yaml").read_text()) or {}
+    return json.dumps(blocks.require_defaults(module.schema(), defaults), indent=2) + "\n"
 
 
 def main(argv=None):

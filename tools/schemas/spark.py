@@ -19,7 +19,7 @@ def _pod(description, properties, persistence=None):
     props = {
         "resources": b.resources(),
         "podSecurityContext": b.security_context("Pod security context"),
-        "containerSecurityContext": b.security_context("Container security context"),
+        "containerSecurityContext": b.security_context("Container security context", "container"),
         "livenessProbe": b.probe("livenessProbe timings"),
         "readinessProbe": b.probe("readinessProbe timings"),
         **b.pod_placement(),
@@ -129,7 +129,7 @@ def schema():
                              b.string(pattern=r"^[A-Za-z][A-Za-z0-9.]*$"), uniqueItems=True),
         "driver": _driver(),
         "initResources": init_resources,
-        "initSecurityContext": b.security_context("Security context of the copy init containers"),
+        "initSecurityContext": b.security_context("Security context of the copy init containers", "container"),
         "service": b.closed({
             "type": b.string("Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
             "ports": _ports("Ports", http="Service port of RStudio (the container listens on 8787)"),
