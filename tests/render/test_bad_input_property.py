@@ -6,7 +6,7 @@ never a disagreement. What "naming the value" means: tests/support/bad_input_jud
 mutations: tests/support/values_mutations.py.
 
 The examples are derandomized (the same ones on every run, no .hypothesis database). The number
-per chart is BAD_INPUT_EXAMPLES (default 30); a deep run: ``BAD_INPUT_EXAMPLES=500 bin/test
+per chart is BAD_INPUT_EXAMPLES (default 20); a deep run: ``BAD_INPUT_EXAMPLES=500 bin/test
 tests/render/test_bad_input_property.py``. Bugs it found are pinned in test_bad_input_regressions.py.
 """
 import os
@@ -18,7 +18,7 @@ from bad_input_judge import run
 from conftest import NAMESPACE, RELEASE, ROOT, application_charts
 from values_mutations import load_profiles, mutations
 
-EXAMPLES = int(os.environ.get("BAD_INPUT_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("BAD_INPUT_EXAMPLES", "20"))
 HELM_MAJOR = 4
 CHARTS = application_charts()
 PROFILES = {chart: load_profiles(ROOT, chart) for chart in CHARTS}

@@ -83,12 +83,19 @@ def test_a_misspelt_resource_name_is_named_by_helm(major):
 
 
 @pytest.mark.parametrize("major", HELM_MAJORS)
-def test_a_zero_quantity_is_rejected_by_both(major):
-    """``cpu: '0'`` was rejected by lint_values' rules but rendered by Helm (disagreement)."""
-    user = {"hdfs": {"datanode": {"resources": {"requests": {"cpu": "0"}}}}}
-    lint, helm, failures = run(ROOT, "umbrella", user, "hdfs.datanode.resources.requests.cpu", major)
+@pytest.mark.parametrize("chart, user, path", [
+    ("umbrella", {"hdfs": {"datanode": {"resources": {"requests": {"cpu": "0"}}}}},
+     "hdfs.datanode.resources.requests.cpu"),
+    ("hdfs", {"namenode": {"persistence": {"size": "0Gi"}}}, "namenode.persistence.size"),
+    ("alluxio", {"tieredStore": {"levels": [{"alias": "MEM", "dirs": [{"path": "/mnt/mem", "quota": "0Gi"}]}]}},
+     "tieredStore.levels[0].dirs[0].quota"),
+])
+def test_a_zero_quantity_is_rejected_by_both(chart, user, path, major):
+    """``cpu: '0'`` was rejected by lint_values' rules but rendered by Helm (disagreement); the
+    schema now rejects zero quantities, sizes and quotas for both."""
+    lint, helm, failures = run(ROOT, chart, user, path, major)
     assert failures == []
-    assert "hdfs.datanode.resources.requests.cpu" in names(lint) and isinstance(helm, str)
+    assert path in names(lint) and isinstance(helm, str)
 
 
 def test_the_unknown_key_message_lists_allowed_key_patterns_readably():

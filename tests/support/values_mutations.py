@@ -23,12 +23,19 @@ into the file first. Source of the merge rules: tools/suite/merge.py (Helm's coa
 from __future__ import annotations
 
 import copy
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from hypothesis import strategies as st
+# Hypothesis caches what it learns from source files under ./.hypothesis; keep the checkout clean
+# (the property runs with database=None, so nothing else is stored).
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                      os.path.join(tempfile.gettempdir(), "bigdata-charts-hypothesis"))
+
+from hypothesis import strategies as st  # noqa: E402
 
 from suite import merge, subcharts
 from suite.schema_check import format_path
