@@ -98,6 +98,21 @@ def test_a_zero_quantity_is_rejected_by_both(chart, user, path, major):
     assert path in names(lint) and isinstance(helm, str)
 
 
+@pytest.mark.parametrize("major", HELM_MAJORS)
+@pytest.mark.parametrize("chart, user, path", [
+    # rendered "terminationGracePeriodSeconds: 1e+15" (a string to YAML, no integer to Kubernetes)
+    ("spark", {"master": {"terminationGracePeriodSeconds": 10**15}}, "master.terminationGracePeriodSeconds"),
+    # rendered "replicas: 2.147483649e+09"
+    ("hdfs", {"datanode": {"replicaCount": 2**31 + 1}}, "datanode.replicaCount"),
+    # rendered "maxUnavailable: 3e+06"
+    ("hdfs", {"datanode": {"pdb": {"maxUnavailable": 3000000}}}, "datanode.pdb.maxUnavailable"),
+])
+def test_integers_helm_would_print_in_exponent_form_are_rejected(chart, user, path, major):
+    lint, helm, failures = run(ROOT, chart, user, path, major)
+    assert failures == []
+    assert names(lint)[path].endswith("too large") and isinstance(helm, str)
+
+
 def test_the_unknown_key_message_lists_allowed_key_patterns_readably():
     """The allowed text of a map with only patternProperties read "no keyskeys matching ..."."""
     schema = {"type": "object", "additionalProperties": False, "patternProperties": {"^(cpu|memory)$": {}}}

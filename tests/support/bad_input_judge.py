@@ -223,7 +223,35 @@ def judge(chart: str, mutated: str, lint: Any, helm: Any, strict_errors: list[st
     elif strict_errors:
         failures.append("accepted, but the render fails strict Kubernetes validation:\n"
                         + "\n".join(strict_errors[:10]))
+    elif isinstance(helm, list) and (floats := float_fields(helm)):
+        failures.append("accepted, but the render holds numbers in float or exponent form, which the "
+                        "Kubernetes API does not decode into its integer fields:\n" + "\n".join(floats[:10]))
     return failures
+
+
+def float_fields(objects: list[dict]) -> list[str]:
+    """``Kind/name: path = value`` of every float in rendered objects.
+
+    The Kubernetes API has no float fields (API conventions: integers or quantity strings), so a
+    float means a number Helm printed in exponent form (``replicas: 2.147483649e+09``), which
+    strict schema validation lets through because the value is integral.
+    Args: objects: rendered objects.  Returns: list of str.
+    """
+    out = []
+
+    def walk(node, path, where):
+        if isinstance(node, float):
+            out.append(f"{where}: {path} = {node!r}")
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{path}.{k}" if path else str(k), where)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{path}[{i}]", where)
+
+    for obj in objects:
+        walk(obj, "", f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name')}")
+    return out
 
 
 def run(root, chart: str, user: dict, mutated: str, major: int = 4, release: str = "rt",

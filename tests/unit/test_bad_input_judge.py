@@ -168,3 +168,11 @@ def test_a_subchart_rule_mentions_paths_relative_to_the_subchart():
     lint = [problem("hdfs.namenode.replicaCount", "must be 1 when ha.enabled is false (got 2)")]
     assert lint_names(lint, "hdfs.ha.enabled")
     assert not lint_names(lint, "spark.ha.enabled")
+
+
+def test_a_number_printed_in_exponent_form_is_a_failure():
+    """``replicas: 2.147483649e+09`` passes strict validation (integral) but not the API server."""
+    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "s"},
+           "spec": {"replicas": 2147483649.0}}
+    failures = judge("hdfs", "datanode.replicaCount", [], [sts], [])
+    assert failures and "StatefulSet/s: spec.replicas = 2147483649.0" in failures[0]

@@ -56,8 +56,15 @@ def boolean(description=None):
     return s
 
 
-def integer(description=None, minimum=None, maximum=None):
-    """An integer property with optional inclusive bounds."""
+# Helm holds every number of a values file as a float64 and a template prints it with Go's %v,
+# which switches to exponent form from one million on (1000000 -> 1e+06, 2147483647 ->
+# 2.147483647e+09). Neither the Kubernetes API (integer fields) nor the Hadoop, Spark and ZooKeeper
+# configuration parsers accept that, so integers the charts print are capped below it.
+MAX_PRINTED_INTEGER = 999999
+
+
+def integer(description=None, minimum=None, maximum=MAX_PRINTED_INTEGER):
+    """An integer property with inclusive bounds; the maximum defaults to MAX_PRINTED_INTEGER."""
     s = {"type": "integer"}
     if minimum is not None:
         s["minimum"] = minimum
@@ -256,7 +263,8 @@ def probe(description):
 def pdb(description="PodDisruptionBudget"):
     """PodDisruptionBudget {create, minAvailable, maxUnavailable} (int or percentage; null
     unsets one). With create true, one of the two must be set (a PDB needs one)."""
-    amount = {"type": ["integer", "string", "null"], "minimum": 0, "pattern": r"^[0-9]+%?$"}
+    amount = {"type": ["integer", "string", "null"], "minimum": 0, "maximum": MAX_PRINTED_INTEGER,
+              "pattern": r"^[0-9]+%?$"}
     s = closed({
         "create": boolean("Create a PodDisruptionBudget"),
         "minAvailable": dict(amount, description="Minimum available pods (used when maxUnavailable is unset)"),

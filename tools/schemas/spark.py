@@ -77,10 +77,12 @@ def schema():
         "enabled": b.boolean("Create a HorizontalPodAutoscaler for the workers"),
         "minReplicas": b.integer("Minimum workers", 1),
         "maxReplicas": b.integer("Maximum workers", 1),
-        "targetCPUUtilizationPercentage": {"type": ["integer", "null"], "minimum": 1,
-                                           "description": "Target average CPU utilisation (percent of requests)"},
-        "targetMemoryUtilizationPercentage": {"type": ["integer", "null"], "minimum": 1,
-                                              "description": "Target average memory utilisation (percent of requests)"},
+        "targetCPUUtilizationPercentage": {
+            "type": ["integer", "null"], "minimum": 1, "maximum": b.MAX_PRINTED_INTEGER,
+            "description": "Target average CPU utilisation (percent of requests)"},
+        "targetMemoryUtilizationPercentage": {
+            "type": ["integer", "null"], "minimum": 1, "maximum": b.MAX_PRINTED_INTEGER,
+            "description": "Target average memory utilisation (percent of requests)"},
     }, "Worker autoscaling")
 
     worker = _pod("Spark workers (StatefulSet); Spark's share is derived from the container resources", {
