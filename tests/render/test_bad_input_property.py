@@ -1,6 +1,7 @@
 """Bad input, at scale: mutate every chart's valid values files (defaults, ci/ profiles, examples)
 with hypothesis and check that each mutation is either accepted by tools/lint_values.py, rendered
-by Helm 4 and valid under strict Kubernetes 1.29/1.35 schemas, or rejected by both lint_values
+by Helm 4 and valid under strict Kubernetes 1.29/1.35 schemas (with no number in exponent form),
+or rejected by both lint_values
 and Helm with a message naming the value - never a Python traceback, never a Go template crash,
 never a disagreement. What "naming the value" means: tests/support/bad_input_judge.py; which
 mutations: tests/support/values_mutations.py.

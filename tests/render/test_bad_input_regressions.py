@@ -39,6 +39,18 @@ def test_a_removed_default_is_required_not_a_crash(chart, user, path, helm_says,
 
 
 @pytest.mark.parametrize("major", HELM_MAJORS)
+def test_a_kubernetes_field_may_still_be_unset_with_null(major):
+    """Required defaults leave nullable keys alone: ``runAsUser: null`` (OpenShift assigns the
+    UID) is accepted and renders a pod without it."""
+    user = {"namenode": {"podSecurityContext": {"runAsUser": None},
+                         "containerSecurityContext": {"runAsUser": None}}}
+    lint, helm, failures = run(ROOT, "hdfs", user, "namenode.podSecurityContext.runAsUser", major)
+    assert failures == [] and lint == []
+    sts = next(o for o in helm if o["kind"] == "StatefulSet" and o["metadata"]["name"].endswith("namenode"))
+    assert "runAsUser" not in sts["spec"]["template"]["spec"]["securityContext"]
+
+
+@pytest.mark.parametrize("major", HELM_MAJORS)
 def test_a_pdb_with_neither_amount_is_rejected(major):
     """Both amounts unset rendered ``minAvailable: null`` (invalid PodDisruptionBudget)."""
     user = {"journalnode": {"pdb": {"maxUnavailable": None}}}
