@@ -125,6 +125,24 @@ def test_integers_helm_would_print_in_exponent_form_are_rejected(chart, user, pa
     assert names(lint)[path].endswith("too large") and isinstance(helm, str)
 
 
+@pytest.mark.parametrize("major", HELM_MAJORS)
+def test_a_global_that_is_no_map_is_a_schema_problem_not_a_traceback(major):
+    """``global: true`` under the umbrella raised TypeError in lint_values (subchart values)."""
+    lint, helm, failures = run(ROOT, "umbrella", {"global": True}, "global", major)
+    assert failures == []
+    assert names(lint)["global"] == "is a boolean, expected map"
+
+
+@pytest.mark.parametrize("major", HELM_MAJORS)
+def test_a_removed_subchart_section_is_filled_by_the_subchart_defaults(major):
+    """``alluxio: null`` was "is required" for lint_values while Helm rendered: Helm fills a
+    subchart's section with that chart's defaults, so the umbrella schema must not require it."""
+    user = {"global": {"stack": {"spark": False, "alluxio": False}}, "spark": {"enabled": False},
+            "alluxio": None}
+    lint, helm, failures = run(ROOT, "umbrella", user, "alluxio", major)
+    assert failures == [] and lint == [] and isinstance(helm, list)
+
+
 def test_the_unknown_key_message_lists_allowed_key_patterns_readably():
     """The allowed text of a map with only patternProperties read "no keyskeys matching ..."."""
     schema = {"type": "object", "additionalProperties": False, "patternProperties": {"^(cpu|memory)$": {}}}

@@ -421,7 +421,7 @@ def document(properties, title, description):
     return doc
 
 
-def require_defaults(schema, defaults, root=None):
+def require_defaults(schema, defaults, root=None, skip=()):
     """Mark as ``required`` every key of a closed object that the chart's values.yaml sets, unless
     its schema allows null. Helm deletes a default when a user sets it to null, and the templates
     read every default, so a deleted key would crash the render or render an invalid object;
@@ -429,7 +429,9 @@ def require_defaults(schema, defaults, root=None):
     schema allows null (pdb amounts, Kubernetes fields of security contexts) may be unset.
 
     Args: schema: a schema node (modified in place); defaults: values.yaml at that node; root:
-        the whole document (for ``$ref``), defaults to schema.  Returns: schema.
+        the whole document (for ``$ref``), defaults to schema; skip: keys of this node never
+        required (an umbrella's subchart sections, which Helm fills with the subchart's defaults).
+    Returns: schema.
     """
     root = root if root is not None else schema
     if not isinstance(schema, dict) or not isinstance(defaults, dict):
@@ -439,7 +441,7 @@ def require_defaults(schema, defaults, root=None):
         required = list(schema.get("required", []))
         for key, value in defaults.items():
             sub = props.get(key)
-            if sub is None or value is None or key in required or _allows_null(sub, root):
+            if sub is None or value is None or key in required or key in skip or _allows_null(sub, root):
                 continue
             required.append(key)
         if required:

@@ -61,6 +61,8 @@ def values_for(parent_values: dict, sub: Subchart, sub_defaults: dict) -> dict:
     the subchart's values.yaml (dict). Returns: a new dict."""
     section = parent_values.get(sub.name) or {}
     merged = merge_values(sub_defaults, section if isinstance(section, dict) else {})
-    merged["global"] = merge_values(sub_defaults.get("global") or {}, merged.get("global") or {},
-                                    parent_values.get("global") or {})
+    # Helm skips a ``global`` that is not a map ("skipping globals because source global is not
+    # a table"); the parent's schema reports it.
+    merged["global"] = merge_values(*(g for g in (sub_defaults.get("global"), merged.get("global"),
+                                                  parent_values.get("global")) if isinstance(g, dict)))
     return merged
