@@ -143,6 +143,16 @@ def test_a_removed_subchart_section_is_filled_by_the_subchart_defaults(major):
     assert failures == [] and lint == [] and isinstance(helm, list)
 
 
+@pytest.mark.parametrize("major", HELM_MAJORS)
+def test_a_null_condition_flag_is_rejected_by_both(major):
+    """``alluxio: {enabled: null}`` was accepted by lint_values (its merge deleted the null) but
+    rejected by Helm, which keeps a null the subchart's own values.yaml does not know."""
+    user = {"alluxio": {"enabled": None}}
+    lint, helm, failures = run(ROOT, "umbrella", user, "alluxio.enabled", major)
+    assert failures == []
+    assert names(lint)["alluxio.enabled"] == "is a null, expected boolean"
+
+
 def test_the_unknown_key_message_lists_allowed_key_patterns_readably():
     """The allowed text of a map with only patternProperties read "no keyskeys matching ..."."""
     schema = {"type": "object", "additionalProperties": False, "patternProperties": {"^(cpu|memory)$": {}}}
