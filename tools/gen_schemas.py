@@ -17,9 +17,22 @@ CHARTS = ("hdfs", "alluxio", "spark", "umbrella")
 
 
 def render(chart):
-    """Return the schema text (str, JSON with a trailing newline) of ``chart`` (str)."""
+    """Return the schema text (str, JSON with a trailing newline) of ``chart`` (str): the
+    builder's schema with every key the chart's values.yaml sets required
+    (schemas.blocks.require_defaults), except the sections of local subcharts."""
+    import yaml
+
+    from schemas import blocks
+
+    from suite import subcharts
+
     module = importlib.import_module(f"schemas.{chart}")
-    return json.dumps(module.schema(), indent=2) + "\n"
+    chart_dir = ROOT / "charts" / chart
+    defaults = yaml.safe_load((chart_dir / "values.yaml").read_text()) or {}
+    # Helm always fills a subchart's section with that chart's defaults, so it is never missing.
+    sections = {sub.name for sub in subcharts.dependencies(chart_dir)}
+    schema = blocks.require_defaults(module.schema(), defaults, skip=sections)
+    return json.dumps(schema, indent=2) + "\n"
 
 
 def main(argv=None):

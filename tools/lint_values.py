@@ -56,8 +56,8 @@ def check_target(target: Target) -> list[Problem]:
     a path the schema already flagged.  Args: target.  Returns: list of Problem.
     Raises: UsageError for an unreadable/unparseable file or a chart without a schema.
     """
-    from suite import paths, schema_check
-    from suite.merge import merge_values
+    from suite import paths, schema_check, subcharts
+    from suite.merge import merge_user_values, merge_values
     from suite.yamlio import load_values
 
     chart_dir = target.chart_dir
@@ -66,6 +66,11 @@ def check_target(target: Target) -> list[Problem]:
         if (chart_dir / "values.yaml").is_file() else {}
     loaded = [] if target.is_defaults else [(label, load_values(p, label)) for p, label in target.files]
     values = merge_values(defaults, *(v for _, v in loaded))
+    subs = subcharts.dependencies(chart_dir)
+    if subs and loaded:
+        sub_defaults = {s.name: load_values(s.chart_dir / "values.yaml", paths.display_path(s.chart_dir))
+                        for s in subs}
+        subcharts.keep_section_nulls(values, merge_user_values(*(v for _, v in loaded)), subs, sub_defaults)
     problems = _check_chart(chart_dir, schema, values)
     return [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
 

@@ -16,7 +16,7 @@ def _sidecar(description, ports):
         "ports": b.closed(ports, "Ports"),
         "livenessProbe": b.probe("livenessProbe timings"),
         "readinessProbe": b.probe("readinessProbe timings"),
-        "extraEnv": b.array("Extra environment variables (EnvVar list; templates allowed)", {"type": "object"}),
+        "extraEnv": b.extra_env(),
     }, description)
 
 
@@ -70,10 +70,9 @@ def schema():
     }
     fuse = b.component("FUSE DaemonSet (POSIX access on every selected node)", fuse_props)
     # FUSE runs privileged with SYS_ADMIN: describe those keys too.
-    fuse["properties"]["containerSecurityContext"]["properties"].update({
-        "privileged": b.boolean("Privileged mode (required by FUSE)"),
-        "capabilities": b.open_object("Capabilities (FUSE needs add: [SYS_ADMIN])"),
-    })
+    fuse_sc = fuse["properties"]["containerSecurityContext"]["properties"]
+    fuse_sc["privileged"]["description"] = "Privileged mode (required by FUSE)"
+    fuse_sc["capabilities"]["description"] = "Capabilities (FUSE needs add: [SYS_ADMIN])"
 
     return b.document({
         **b.root_common(),

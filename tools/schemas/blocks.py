@@ -6,13 +6,30 @@ values file is reported as an unknown key; Kubernetes pass-through objects
 (affinity, tolerations, security contexts, extra volumes) stay open because
 the API server validates them.
 
-Sources: Kubernetes resource.Quantity syntax (k8s.io/apimachinery), the
-conventions of design.md section 2.
-"""
+Kubernetes pass-through objects (affinity, tolerations, topology spread constraints, security
+contexts, extra env/volumes/mounts) are checked against the Kubernetes API schema itself: their
+definitions are copied from kubernetes-validate's strict schemas of Kubernetes 1.29 (the oldest
+version the suite validates renders against, suite.manifests.DEFAULT_KUBE_VERSIONS) into the
+document's ``definitions``, so a typo or a wrong type there fails ``helm install`` with the value's
+path instead of rendering an object the API server rejects.
 
-# A non-negative decimal with an optional binary/decimal suffix or exponent.
-# A sign is never accepted, so negative sizes are rejected.
-QUANTITY_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][0-9]+|[KMGTPE]i|[mkMGTPE])?$"
+Sources: Kubernetes resource.Quantity syntax (k8s.io/apimachinery), the Kubernetes OpenAPI schema
+(via kubernetes-validate), the conventions of design.md section 2.
+"""
+import functools
+import json
+import re
+
+# A positive decimal (at least one non-zero digit) with an optional binary/decimal suffix or
+# exponent. A sign is never accepted, so negative and zero sizes are rejected. (No look-ahead:
+# Helm 3 validates patterns with Go's RE2.)
+QUANTITY_PATTERN = (r"^([0-9]*[1-9][0-9]*(\.[0-9]*)?|[0-9]*\.[0-9]*[1-9][0-9]*)"
+                    r"([eE][0-9]+|[KMGTPE]i|[mkMGTPE])?$")
+# Resource names besides cpu, memory and ephemeral-storage: hugepages-<size> and extended
+# resources, which Kubernetes requires to be domain-prefixed (e.g. nvidia.com/gpu).
+EXTENDED_RESOURCE_PATTERN = (r"^(hugepages-[0-9]+[KMGTPE]i|"
+                             r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$")
+K8S_SCHEMA_VERSION = "1.29.0"
 QUANTITY_DESCRIPTION = "a positive Kubernetes quantity such as 500m, 2, 512Mi or 10Gi"
 HADOOP_SIZE_PATTERN = r"^[0-9]+[kmgtpe]?$"
 
@@ -39,8 +56,15 @@ def boolean(description=None):
     return s
 
 
-def integer(description=None, minimum=None, maximum=None):
-    """An integer property with optional inclusive bounds."""
+# Helm holds every number of a values file as a float64 and a template prints it with Go's %v,
+# which switches to exponent form from one million on (1000000 -> 1e+06, 2147483647 ->
+# 2.147483647e+09). Neither the Kubernetes API (integer fields) nor the Hadoop, Spark and ZooKeeper
+# configuration parsers accept that, so integers the charts print are capped below it.
+MAX_PRINTED_INTEGER = 999999
+
+
+def integer(description=None, minimum=None, maximum=MAX_PRINTED_INTEGER):
+    """An integer property with inclusive bounds; the maximum defaults to MAX_PRINTED_INTEGER."""
     s = {"type": "integer"}
     if minimum is not None:
         s["minimum"] = minimum
@@ -119,10 +143,14 @@ def image(description="Container image"):
 
 
 def resources(description="Container resources (requests and limits)"):
-    """Container resources {requests, limits} of quantities."""
-    amounts = {"type": "object", "additionalProperties": quantity(),
-               "propertyNames": {"pattern": r"^([a-z0-9.-]+/)?[a-z0-9-]+$"}}
-    return closed({"requests": dict(amounts), "limits": dict(amounts)}, description)
+    """Container resources {requests, limits} of quantities: cpu, memory, ephemeral-storage,
+    hugepages-<size> and domain-prefixed extended resources; any other name (``Memory``,
+    ``memroy``) is an unknown key."""
+    def amounts():
+        return {"type": "object", "additionalProperties": False,
+                "patternProperties": {"^(cpu|memory|ephemeral-storage)$": quantity(),
+                                      EXTENDED_RESOURCE_PATTERN: quantity()}}
+    return closed({"requests": amounts(), "limits": amounts()}, description)
 
 
 def jvm(extra_opts=True):
@@ -134,16 +162,90 @@ def jvm(extra_opts=True):
     return closed(props, "JVM settings")
 
 
-def security_context(description):
-    """A pod or container security context with the chart's ``enabled`` switch."""
-    return {
-        "type": "object",
-        "description": description,
-        "properties": {"enabled": boolean("Render this security context"),
-                       "runAsUser": integer(minimum=0), "runAsGroup": integer(minimum=0),
-                       "fsGroup": integer(minimum=0), "runAsNonRoot": boolean(),
-                       "readOnlyRootFilesystem": boolean(), "allowPrivilegeEscalation": boolean()},
-    }
+def security_context(description, kind="pod"):
+    """A pod (``kind="pod"``, PodSecurityContext) or container (``kind="container"``,
+    SecurityContext) security context: the Kubernetes fields, closed, plus the chart's
+    ``enabled`` switch. IDs must be >= 0; every Kubernetes field may be null (unset)."""
+    name = "PodSecurityContext" if kind == "pod" else "SecurityContext"
+    s = k8s_inline(f"io.k8s.api.core.v1.{name}", description)
+    s["properties"]["enabled"] = boolean("Render this security context")
+    for key in ("runAsUser", "runAsGroup", "fsGroup"):
+        if key in s["properties"]:
+            s["properties"][key]["minimum"] = 0
+    return s
+
+
+@functools.lru_cache(maxsize=None)
+def _k8s_definitions():
+    """The ``$defs`` of kubernetes-validate's strict Kubernetes K8S_SCHEMA_VERSION schema (dict)."""
+    from importlib_resources import files
+
+    base = files("kubernetes_validate").joinpath(
+        "kubernetes-json-schema", f"v{K8S_SCHEMA_VERSION}-local-strict", "_definitions.json")
+    return json.loads(base.read_text())["$defs"]
+
+
+_DROPPED_KEYWORDS = ("description", "format")
+
+
+def _clean(schema):
+    """A Kubernetes schema node made portable: ``#/$defs/X`` refs become ``#/definitions/X``;
+    descriptions, formats and ``x-kubernetes-*`` extensions are dropped (annotations only)."""
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, val in schema.items():
+        if key in _DROPPED_KEYWORDS or key.startswith("x-kubernetes"):
+            continue
+        if key == "$ref":
+            out[key] = val.replace("#/$defs/", "#/definitions/")
+        elif key in ("properties", "patternProperties", "definitions"):
+            out[key] = {k: _clean(v) for k, v in val.items()}
+        elif key in ("allOf", "anyOf", "oneOf"):
+            out[key] = [_clean(v) for v in val]
+        elif key in ("items", "additionalProperties", "not"):
+            out[key] = _clean(val)
+        else:
+            out[key] = val
+    return out
+
+
+def k8s(name, description=None):
+    """A reference to the Kubernetes API type ``name`` (e.g. ``io.k8s.api.core.v1.Toleration``);
+    document() copies its definition in.  Returns: a schema dict."""
+    if name not in _k8s_definitions():
+        raise KeyError(f"Kubernetes {K8S_SCHEMA_VERSION} has no type {name}")
+    s = {"allOf": [{"$ref": f"#/definitions/{name}"}]}
+    if description:
+        s["description"] = description
+    return s
+
+
+def k8s_inline(name, description=None):
+    """The Kubernetes API type ``name`` inlined one level (its properties copied, nested types
+    referenced), so callers can add chart-only keys to the closed object.  Returns: a schema dict."""
+    s = _clean(_k8s_definitions()[name])
+    s["type"] = "object"
+    s["additionalProperties"] = False
+    if description:
+        s["description"] = description
+    return s
+
+
+def k8s_definitions(schema):
+    """Every Kubernetes definition ``schema`` references, with what those reference in turn.
+
+    Args: schema: a schema dict.  Returns: dict name -> cleaned definition, sorted by name.
+    """
+    defs = _k8s_definitions()
+    found, todo = {}, re.findall(r'"#/definitions/([^"]+)"', json.dumps(schema))
+    while todo:
+        name = todo.pop()
+        if name in found or name not in defs:
+            continue
+        found[name] = _clean(defs[name])
+        todo += re.findall(r'"#/definitions/([^"]+)"', json.dumps(found[name]))
+    return dict(sorted(found.items()))
 
 
 def probe(description):
@@ -159,13 +261,22 @@ def probe(description):
 
 
 def pdb(description="PodDisruptionBudget"):
-    """PodDisruptionBudget {create, minAvailable, maxUnavailable} (int or percentage)."""
-    amount = {"type": ["integer", "string"], "minimum": 0, "pattern": r"^[0-9]+%?$"}
-    return closed({
+    """PodDisruptionBudget {create, minAvailable, maxUnavailable} (int or percentage; null
+    unsets one). With create true, one of the two must be set (a PDB needs one)."""
+    amount = {"type": ["integer", "string", "null"], "minimum": 0, "maximum": MAX_PRINTED_INTEGER,
+              "pattern": r"^[0-9]+%?$"}
+    s = closed({
         "create": boolean("Create a PodDisruptionBudget"),
         "minAvailable": dict(amount, description="Minimum available pods (used when maxUnavailable is unset)"),
-        "maxUnavailable": dict(amount, description="Maximum unavailable pods"),
+        "maxUnavailable": dict(amount, description="Maximum unavailable pods (null: use minAvailable)"),
     }, description)
+    s["if"] = {"properties": {"create": {"const": True}}}
+    needed = "maxUnavailable or minAvailable is needed when create is true"
+    s["then"] = {"anyOf": [
+        {"required": [key], "properties": {key: {"type": ["integer", "string"], "description": needed}}}
+        for key in ("maxUnavailable", "minAvailable")
+    ]}
+    return s
 
 
 def persistence(description="Persistent volume", extra=None):
@@ -187,10 +298,11 @@ def pod_placement():
     return {
         "podAntiAffinityPreset": string("Pod anti-affinity preset (ignored when affinity is set)",
                                         enum=["soft", "hard", "none"]),
-        "affinity": open_object("Affinity (replaces the preset)"),
+        "affinity": k8s("io.k8s.api.core.v1.Affinity", "Affinity (replaces the preset)"),
         "nodeSelector": string_map("Node labels the pods must match"),
-        "tolerations": array("Tolerations", {"type": "object"}),
-        "topologySpreadConstraints": array("Topology spread constraints", {"type": "object"}),
+        "tolerations": array("Tolerations", k8s("io.k8s.api.core.v1.Toleration")),
+        "topologySpreadConstraints": array("Topology spread constraints",
+                                           k8s("io.k8s.api.core.v1.TopologySpreadConstraint")),
         "podLabels": string_map("Extra pod labels"),
         "podAnnotations": string_map("Extra pod annotations"),
         "priorityClassName": string("PriorityClass of the pods"),
@@ -201,10 +313,17 @@ def pod_placement():
 def extras():
     """extraEnv, extraVolumes and extraVolumeMounts lists."""
     return {
-        "extraEnv": array("Extra environment variables (EnvVar list; templates allowed)", {"type": "object"}),
-        "extraVolumes": array("Extra volumes", {"type": "object"}),
-        "extraVolumeMounts": array("Extra volume mounts of the main container", {"type": "object"}),
+        "extraEnv": extra_env(),
+        "extraVolumes": array("Extra volumes", k8s("io.k8s.api.core.v1.Volume")),
+        "extraVolumeMounts": array("Extra volume mounts of the main container",
+                                   k8s("io.k8s.api.core.v1.VolumeMount")),
     }
+
+
+def extra_env():
+    """extraEnv: a list of Kubernetes EnvVar (string values may hold templates)."""
+    return array("Extra environment variables (EnvVar list; templates allowed)",
+                 k8s("io.k8s.api.core.v1.EnvVar"))
 
 
 def component(description, properties, probes=("livenessProbe", "readinessProbe"), with_pdb=False):
@@ -213,8 +332,8 @@ def component(description, properties, probes=("livenessProbe", "readinessProbe"
     props = {
         "resources": resources(),
         "jvm": jvm(),
-        "podSecurityContext": security_context("Pod security context"),
-        "containerSecurityContext": security_context("Container security context"),
+        "podSecurityContext": security_context("Pod security context", "pod"),
+        "containerSecurityContext": security_context("Container security context", "container"),
     }
     if with_pdb:
         props["pdb"] = pdb()
@@ -313,8 +432,9 @@ def cidr_list(description):
 
 
 def document(properties, title, description):
-    """A whole values.schema.json document (draft-07, closed root)."""
-    return {
+    """A whole values.schema.json document (draft-07, closed root) with the Kubernetes
+    definitions its properties reference."""
+    doc = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": title,
         "description": description,
@@ -322,3 +442,45 @@ def document(properties, title, description):
         "additionalProperties": False,
         "properties": properties,
     }
+    defs = k8s_definitions(properties)
+    if defs:
+        doc["definitions"] = defs
+    return doc
+
+
+def require_defaults(schema, defaults, root=None, skip=()):
+    """Mark as ``required`` every key of a closed object that the chart's values.yaml sets, unless
+    its schema allows null. Helm deletes a default when a user sets it to null, and the templates
+    read every default, so a deleted key would crash the render or render an invalid object;
+    required turns that into "<path>: is required" from lint_values and Helm alike. Keys whose
+    schema allows null (pdb amounts, Kubernetes fields of security contexts) may be unset.
+
+    Args: schema: a schema node (modified in place); defaults: values.yaml at that node; root:
+        the whole document (for ``$ref``), defaults to schema; skip: keys of this node never
+        required (an umbrella's subchart sections, which Helm fills with the subchart's defaults).
+    Returns: schema.
+    """
+    root = root if root is not None else schema
+    if not isinstance(schema, dict) or not isinstance(defaults, dict):
+        return schema
+    props = schema.get("properties") or {}
+    if schema.get("additionalProperties") is False:
+        required = list(schema.get("required", []))
+        for key, value in defaults.items():
+            sub = props.get(key)
+            if sub is None or value is None or key in required or key in skip or _allows_null(sub, root):
+                continue
+            required.append(key)
+        if required:
+            schema["required"] = required
+    for key, value in defaults.items():
+        if key in props and isinstance(value, dict):
+            require_defaults(props[key], value, root)
+    return schema
+
+
+def _allows_null(schema, root):
+    types = schema.get("type") if isinstance(schema, dict) else None
+    if types is None:
+        return True  # untyped (e.g. a Kubernetes reference): nothing to require
+    return "null" in (types if isinstance(types, list) else [types])

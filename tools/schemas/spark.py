@@ -19,7 +19,7 @@ def _pod(description, properties, persistence=None):
     props = {
         "resources": b.resources(),
         "podSecurityContext": b.security_context("Pod security context"),
-        "containerSecurityContext": b.security_context("Container security context"),
+        "containerSecurityContext": b.security_context("Container security context", "container"),
         "livenessProbe": b.probe("livenessProbe timings"),
         "readinessProbe": b.probe("readinessProbe timings"),
         **b.pod_placement(),
@@ -77,10 +77,12 @@ def schema():
         "enabled": b.boolean("Create a HorizontalPodAutoscaler for the workers"),
         "minReplicas": b.integer("Minimum workers", 1),
         "maxReplicas": b.integer("Maximum workers", 1),
-        "targetCPUUtilizationPercentage": {"type": ["integer", "null"], "minimum": 1,
-                                           "description": "Target average CPU utilisation (percent of requests)"},
-        "targetMemoryUtilizationPercentage": {"type": ["integer", "null"], "minimum": 1,
-                                              "description": "Target average memory utilisation (percent of requests)"},
+        "targetCPUUtilizationPercentage": {
+            "type": ["integer", "null"], "minimum": 1, "maximum": b.MAX_PRINTED_INTEGER,
+            "description": "Target average CPU utilisation (percent of requests)"},
+        "targetMemoryUtilizationPercentage": {
+            "type": ["integer", "null"], "minimum": 1, "maximum": b.MAX_PRINTED_INTEGER,
+            "description": "Target average memory utilisation (percent of requests)"},
     }, "Worker autoscaling")
 
     worker = _pod("Spark workers (StatefulSet); Spark's share is derived from the container resources", {
@@ -129,7 +131,7 @@ def schema():
                              b.string(pattern=r"^[A-Za-z][A-Za-z0-9.]*$"), uniqueItems=True),
         "driver": _driver(),
         "initResources": init_resources,
-        "initSecurityContext": b.security_context("Security context of the copy init containers"),
+        "initSecurityContext": b.security_context("Security context of the copy init containers", "container"),
         "service": b.closed({
             "type": b.string("Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
             "ports": _ports("Ports", http="Service port of RStudio (the container listens on 8787)"),

@@ -7,6 +7,7 @@ path (list indexes as ``[0]``) and a message written for people, never a raw jso
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from pathlib import Path
@@ -26,14 +27,24 @@ def load_schema(chart_dir: Path | str) -> dict:
     """Read ``<chart_dir>/values.schema.json``.
 
     Args: chart_dir: chart directory.
-    Returns: the schema dict.
+    Returns: the schema dict (shared between calls for the same file content: do not modify).
     Raises: UsageError when the file is missing, is not JSON, or is not a valid draft-07 schema.
     """
     path = Path(chart_dir) / "values.schema.json"
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{path}: chart has no values.schema.json") from None
+    return _parse_schema(str(path), text)
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_schema(path: str, text: str) -> dict:
+    """Parse and check a schema once per content (checking a schema with the Kubernetes
+    definitions against the draft-07 metaschema takes a noticeable fraction of a second).
+    The returned dict is shared: callers must not modify it."""
+    try:
+        schema = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     try:
@@ -154,11 +165,15 @@ def explain(err: ValidationError, file: str = "") -> list[Problem]:
                 lower = {a.lower(): a for a in allowed}
                 if str(key).lower() in lower:
                     close = [lower[str(key).lower()]]
+            if not close and str(key).lower() != str(key) \
+                    and any(re.search(p, str(key).lower()) for p in patterns):
+                close = [str(key).lower()]
             if close:
                 message += f", did you mean {close[0]}?"
-            allowed_text = ", ".join(allowed) if allowed else "no keys"
+            allowed_text = ", ".join(allowed)
             if patterns:
                 allowed_text += (", " if allowed else "") + "keys matching " + " or ".join(patterns)
+            allowed_text = allowed_text or "no keys"
             out.append(Problem(file, _join(path, str(key)), message, allowed_text))
         return out
     if v == "required" and isinstance(inst, dict):

@@ -61,6 +61,33 @@ def values_for(parent_values: dict, sub: Subchart, sub_defaults: dict) -> dict:
     the subchart's values.yaml (dict). Returns: a new dict."""
     section = parent_values.get(sub.name) or {}
     merged = merge_values(sub_defaults, section if isinstance(section, dict) else {})
-    merged["global"] = merge_values(sub_defaults.get("global") or {}, merged.get("global") or {},
-                                    parent_values.get("global") or {})
+    # Helm skips a ``global`` that is not a map ("skipping globals because source global is not
+    # a table"); the parent's schema reports it.
+    merged["global"] = merge_values(*(g for g in (sub_defaults.get("global"), merged.get("global"),
+                                                  parent_values.get("global")) if isinstance(g, dict)))
     return merged
+
+
+def keep_section_nulls(values: dict, user: dict, subs: list[Subchart], sub_defaults: dict) -> dict:
+    """Put back the user nulls Helm keeps in a subchart's section.
+
+    Helm coalesces each subchart's section with the subchart's own defaults before the parent's,
+    and a user null for a key the subchart's values.yaml lacks survives as null even when the
+    parent's values.yaml sets that key (``alluxio: {enabled: null}`` under the umbrella reaches
+    both schemas as null; observed with Helm 3.17 and 4.1). Args: values: the parent's merged
+    values (modified in place); user: the merged user files; subs: the parent's subcharts;
+    sub_defaults: name -> that subchart's values.yaml.  Returns: values.
+    """
+    for sub in subs:
+        section = user.get(sub.name)
+        if isinstance(section, dict) and isinstance(values.get(sub.name), dict):
+            _restore_nulls(values[sub.name], section, sub_defaults.get(sub.name) or {})
+    return values
+
+
+def _restore_nulls(dst: dict, user: dict, defaults: dict) -> None:
+    for key, val in user.items():
+        if val is None and key not in defaults:
+            dst[key] = None
+        elif isinstance(val, dict) and isinstance(dst.get(key), dict) and isinstance(defaults.get(key), dict):
+            _restore_nulls(dst[key], val, defaults[key])
