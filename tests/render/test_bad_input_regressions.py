@@ -159,3 +159,18 @@ def test_the_unknown_key_message_lists_allowed_key_patterns_readably():
     err = next(Draft7Validator(schema).iter_errors({"Memory": 1}))
     assert explain(err) == [Problem("", "Memory", "unknown key, did you mean memory?",
                                     "keys matching ^(cpu|memory)$")]
+
+
+@pytest.mark.parametrize("major", HELM_MAJORS)
+@pytest.mark.parametrize("user, path", [
+    ({"networkPolicy": {"extraIngress": [{"namespaceSelektor": {}}]}}, "networkPolicy.extraIngress[0].namespaceSelektor"),
+    ({"networkPolicy": {"ingressNamespaceSelector": {"matchLabel": {"a": "b"}}}},
+     "networkPolicy.ingressNamespaceSelector.matchLabel"),
+])
+def test_network_policy_peers_are_kubernetes_types(user, path, major):
+    """extraIngress items and ingressNamespaceSelector were untyped objects: a misspelt peer field
+    rendered a policy the API server would reject. Both are the Kubernetes types now."""
+    lint, helm, failures = run(ROOT, "spark", user, path, major)
+    assert failures == []
+    assert names(lint)[path].startswith("unknown key, did you mean")
+    assert isinstance(helm, str) and path.rsplit(".", 1)[1] in helm

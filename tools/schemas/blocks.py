@@ -410,17 +410,18 @@ CIDR_PATTERN = r"^[0-9a-fA-F:.]+/[0-9]{1,3}$"
 def network_policy(client_ports, extra=None, ingress=True):
     """The networkPolicy block shared by the hdfs, spark and alluxio charts (see
     charts/common/templates/_networkpolicy.tpl): enabled, allowExternal, extraIngress (NetworkPolicyPeer
-    list, validated by the API server), ingressNamespaceSelector (a LabelSelector; only when ``ingress``,
+    list, checked against Kubernetes' NetworkPolicyPeer), ingressNamespaceSelector (a LabelSelector; only when ``ingress``,
     i.e. the chart publishes a UI through an Ingress) and ``extra`` chart-specific properties.
     ``client_ports`` (str) names the ports allowExternal opens."""
     props = {
         "enabled": boolean("One NetworkPolicy (ingress only) per component"),
         "allowExternal": boolean(f"Let every source reach the client ports ({client_ports}), not only labelled client pods"),
         "extraIngress": array(f"Extra NetworkPolicyPeer sources allowed to reach the client ports ({client_ports})",
-                              {"type": "object"}),
+                              k8s("io.k8s.api.networking.v1.NetworkPolicyPeer")),
     }
     if ingress:
-        props["ingressNamespaceSelector"] = open_object(
+        props["ingressNamespaceSelector"] = k8s(
+            "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector",
             "LabelSelector of the ingress controller's namespaces, allowed to reach a UI published by an Ingress")
     props.update(extra or {})
     return closed(props, "NetworkPolicies")
