@@ -5,7 +5,8 @@ For every application chart and every profile (chart defaults, charts/<chart>/ci
 examples/*.yaml naming the chart): lint the values (schema + semantic rules), render with Helm 4
 (and Helm 3 with ``--helm both``) and validate the objects (strict Kubernetes schemas, references,
 container resources/probes) and print each profile's footprint (pods, CPU/memory requests and limits,
-storage; tools/footprint.py). Then, when the current kubeconfig reaches a cluster, install the chosen
+storage; tools/footprint.py); then run checkov once over the Helm 4 renders (failed checks not on
+the documented skip list, tests/render/checkov-skips.yaml, are problems). Then, when the current kubeconfig reaches a cluster, install the chosen
 profile with ``helm upgrade --install --wait --timeout 15m`` (atomic); otherwise say why the install
 was skipped and exit 0 if every check passed.
 
@@ -27,6 +28,7 @@ from suite.errors import UsageError  # noqa: E402
 
 DEFAULT_INSTALL = "examples/stack-kind-laptop.yaml"
 DEFAULT_KUBE = ("1.29", "1.35")
+CHECK_NAMESPACE = "bigdata"  # namespace of the checked renders (an install uses its own)
 
 
 def say(msg: str) -> None:
@@ -82,19 +84,21 @@ def lint_profiles(profiles: list[Profile]) -> int:
 
 
 def render_and_check(prof: Profile, major: int, kube: tuple[str, ...], user_provided,
-                     with_footprint: bool = False) -> tuple[str, list[str], float, int, str | None]:
-    """Render one profile with one Helm and run every manifest check; with_footprint: also the
-    profile's footprint totals line (suite.footprint, DaemonSets on 1 node).
-    Returns: (label, problems, seconds, object count, footprint line or None)."""
+                     with_footprint: bool = False) -> tuple[str, list[str], float, list[dict], str | None]:
+    """Render one profile with one Helm (namespace CHECK_NAMESPACE) and run every manifest check;
+    with_footprint: also the profile's footprint totals line (suite.footprint, DaemonSets on 1 node).
+    Returns: (label, problems, seconds, rendered objects ([] when the render failed), footprint
+    line or None)."""
     from check_manifests import check_objects
     from suite import footprint, helm
 
     start = time.monotonic()
     label = f"{prof.label} helm{major}"
     try:
-        objects = helm.render(prof.chart_dir, prof.files, release=prof.chart_dir.name, major=major)
+        objects = helm.render(prof.chart_dir, prof.files, release=prof.chart_dir.name,
+                              namespace=CHECK_NAMESPACE, major=major)
     except helm.RenderError as exc:
-        return label, [f"render failed: {exc.stderr.strip()}"], time.monotonic() - start, 0, None
+        return label, [f"render failed: {exc.stderr.strip()}"], time.monotonic() - start, [], None
     problems = check_objects(objects, kube, user_provided)
     line = None
     if with_footprint:
@@ -102,7 +106,39 @@ def render_and_check(prof: Profile, major: int, kube: tuple[str, ...], user_prov
             line = footprint.totals_line(footprint.footprint(objects), prof.label)
         except ValueError as exc:
             problems.append(f"footprint: {exc}")
-    return label, problems, time.monotonic() - start, len(objects), line
+    return label, problems, time.monotonic() - start, objects, line
+
+
+def checkov_problems(renders: dict[str, list[dict]]) -> list[str]:
+    """checkov once over ``renders`` (profile label -> objects, rendered into CHECK_NAMESPACE with
+    the chart name as release), judged against the skip list tests/render/checkov-skips.yaml and
+    the charts' per-object skip annotations (suite.checkov_scan).
+    Returns: one line per failed check not skipped (check ID, resource, profile); [] when clean.
+    Raises: UsageError when checkov is missing (bin/setup installs it) or fails to run."""
+    import tempfile
+
+    from suite import checkov_scan, paths
+
+    skips = checkov_scan.load_skips(paths.REPO_ROOT / "tests" / "render" / "checkov-skips.yaml")
+    problems = []
+    by_release: dict[str, dict[str, list[dict]]] = {}
+    for label, objects in renders.items():
+        by_release.setdefault(label.split(" ", 1)[0], {})[label] = objects
+    with tempfile.TemporaryDirectory(prefix="stack-checkov-") as tmp:
+        files = {}
+        for release, profiles in by_release.items():  # write_scan_dir tags by release name
+            sub = Path(tmp) / release
+            sub.mkdir()
+            files.update(checkov_scan.write_scan_dir(profiles, sub, CHECK_NAMESPACE, release))
+        findings = checkov_scan.parse_report(checkov_scan.run_checkov(tmp), files)
+    verdict = checkov_scan.evaluate(findings, skips, files)
+    problems += [f"{f.check_id} ({f.check_name}) failed: {f.resource} in {files[f.file].profile}"
+                 for f in verdict.failures]
+    passed = sum(1 for f in findings if f.status == "passed" and not files[f.file].twin)
+    say(f"checkov: {len(renders)} renders, {passed} checks passed, {len(verdict.failures)} failed, "
+        f"{sum(verdict.skipped_by_list.values())} skipped by the list and "
+        f"{len(verdict.skipped_by_annotation)} by the charts' annotations, each with its reason")
+    return problems
 
 
 def cluster_reachable(timeout: float = 5.0) -> tuple[bool, str]:
@@ -223,14 +259,22 @@ def run(argv=None) -> int:
                                provided[prof.chart_dir] | user_provided_from_values(prof.files),
                                major == majors[0])
                    for prof, major in jobs]
+        renders = {}
         for fut in cf.as_completed(futures):
-            label, problems, secs, n, footprint_line = fut.result()
+            label, problems, secs, objects, footprint_line = fut.result()
             for p in problems:
                 say(f"  {label}: {p}")
             failures += len(problems)
-            say(f"render {label}: {n} objects, {'ok' if not problems else f'{len(problems)} problems'} ({secs:.1f}s)")
+            say(f"render {label}: {len(objects)} objects, "
+                f"{'ok' if not problems else f'{len(problems)} problems'} ({secs:.1f}s)")
             if footprint_line:
                 say(footprint_line)
+            if label.endswith(f" helm{majors[0]}") and objects:
+                renders[label.rsplit(" ", 1)[0]] = objects
+    say(f"checkov over the Helm {majors[0]} renders (skip list with reasons: tests/render/checkov-skips.yaml)")
+    for p in checkov_problems(renders):
+        say(f"  {p}")
+        failures += 1
     say(f"checks done in {time.monotonic() - started:.1f}s: "
         f"{'all passed' if not failures else f'{failures} problems'}")
     if failures:
