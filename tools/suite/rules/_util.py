@@ -20,6 +20,20 @@ def as_int(value: Any) -> int | None:
     return None
 
 
+def missing(values: dict, requirements: list[tuple[str, str, str]], condition: str) -> list:
+    """Problems for the required values that are empty.
+
+    Args: values: merged values; requirements: (dotted path, why it is needed or "", allowed text)
+        per value; condition: the switch that makes them required (e.g. "kerberos.enabled is true").
+    Returns: list of Problem "is required when <condition>[: <why>]" for each path whose value is
+        missing, empty or false, in the order given.
+    """
+    from ..errors import Problem
+
+    return [Problem("", path, f"is required when {condition}" + (f": {why}" if why else ""), allowed)
+            for path, why, allowed in requirements if not get(values, path)]
+
+
 def walk(values: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
     """Every (dotted path, value) pair below values, maps only (lists are not entered).
 

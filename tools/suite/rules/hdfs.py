@@ -15,7 +15,7 @@ import re
 
 from ..errors import Problem
 from ..quantity import is_positive_quantity
-from ._util import as_int, get, walk
+from ._util import as_int, get, missing, walk
 
 # Same expression as templates/validate.yaml (applied to each trimmed comma-separated entry).
 HOST_PORT = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}$")
@@ -103,15 +103,11 @@ def check_security(values: dict) -> list[Problem]:
     kerberos = get(values, "security.kerberos.enabled") is True
     tls = get(values, "security.tls.enabled") is True
     if kerberos:
-        if not get(values, "security.kerberos.realm"):
-            out.append(Problem("", "security.kerberos.realm",
-                               "is required when security.kerberos.enabled is true",
-                               "a realm such as EXAMPLE.COM"))
-        if not get(values, "security.kerberos.keytab.existingSecret"):
-            out.append(Problem("", "security.kerberos.keytab.existingSecret",
-                               "is required when security.kerberos.enabled is true: "
-                               "the chart never creates keytabs",
-                               "the name of a Secret holding the keytab(s)"))
+        out.extend(missing(values, [
+            ("security.kerberos.realm", "", "a realm such as EXAMPLE.COM"),
+            ("security.kerberos.keytab.existingSecret", "the chart never creates keytabs",
+             "the name of a Secret holding the keytab(s)"),
+        ], "security.kerberos.enabled is true"))
         if not any(get(values, f"security.kerberos.krb5.{key}")
                    for key in ("existingConfigMap", "config", "kdcs")):
             out.append(Problem("", "security.kerberos.krb5.kdcs",
@@ -123,10 +119,10 @@ def check_security(values: dict) -> list[Problem]:
                                "without privileged ports and jsvc starts only with SASL data transfer "
                                "protection and dfs.http.policy=HTTPS_ONLY (Hadoop DataNode.checkSecureConfig)",
                                "true"))
-    if tls and not get(values, "security.tls.existingSecret"):
-        out.append(Problem("", "security.tls.existingSecret",
-                           "is required when security.tls.enabled is true",
-                           "the name of a Secret holding the keystore, the truststore and their passwords"))
+    if tls:
+        out.extend(missing(values, [("security.tls.existingSecret", "",
+                                     "the name of a Secret holding the keystore, the truststore and their passwords")],
+                           "security.tls.enabled is true"))
     return out
 
 

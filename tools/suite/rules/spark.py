@@ -17,7 +17,7 @@ import re
 
 from ..errors import Problem
 from ..quantity import parse_quantity
-from ._util import as_int, get
+from ._util import as_int, get, missing
 from .hdfs import check_quantities
 
 # Same expression as templates/validate.yaml (applied to each trimmed comma-separated entry).
@@ -136,17 +136,11 @@ def check_kerberos(values: dict) -> list[Problem]:
     """
     if get(values, "kerberos.enabled") is not True:
         return []
-    out = []
-    if not get(values, "kerberos.principal"):
-        out.append(Problem("", "kerberos.principal",
-                           "is required when kerberos.enabled is true: spark.kerberos.principal names who "
-                           "the drivers log in as", "a principal such as spark@EXAMPLE.COM"))
-    if not get(values, "kerberos.keytab.existingSecret"):
-        out.append(Problem("", "kerberos.keytab.existingSecret",
-                           "is required when kerberos.enabled is true: the chart never creates keytabs",
-                           "the name of a Secret holding the principal's keytab"))
-    if not get(values, "kerberos.krb5.configMap"):
-        out.append(Problem("", "kerberos.krb5.configMap",
-                           "is required when kerberos.enabled is true: the drivers need the realm's krb5.conf",
-                           "a ConfigMap name, e.g. <release>-hdfs-krb5 from the hdfs chart"))
-    return out
+    return missing(values, [
+        ("kerberos.principal", "spark.kerberos.principal names who the drivers log in as",
+         "a principal such as spark@EXAMPLE.COM"),
+        ("kerberos.keytab.existingSecret", "the chart never creates keytabs",
+         "the name of a Secret holding the principal's keytab"),
+        ("kerberos.krb5.configMap", "the drivers need the realm's krb5.conf",
+         "a ConfigMap name, e.g. <release>-hdfs-krb5 from the hdfs chart"),
+    ], "kerberos.enabled is true")
