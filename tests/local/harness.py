@@ -105,10 +105,18 @@ class Pod:
             self.substitutions[mount["mountPath"]] = str(target)
         for mount in c.get("volumeMounts", []):
             target = Path(self.substitutions[mount["mountPath"]])
-            target.mkdir(parents=True, exist_ok=True)
             files = self._volume_files(volumes[mount["name"]]) if mount["name"] in volumes else None
+            if mount.get("subPath"):
+                # One key of the volume mounted as a file at mountPath (e.g. /etc/krb5.conf).
+                target.parent.mkdir(parents=True, exist_ok=True)
+                files, target = {target.name: (files or {})[mount["subPath"]]}, target.parent
+            target.mkdir(parents=True, exist_ok=True)
             for fname, data in (files or {}).items():
                 path = target / fname
+                if not _is_text(data):  # binary Secret keys (keytabs, keystores) as they are
+                    path.write_bytes(data)
+                    path.chmod(0o600)
+                    continue
                 text = self.substitute(data.decode())
                 if edits and fname in edits:
                     text = edits[fname](text)
@@ -132,6 +140,30 @@ class Pod:
                     env[e["name"]] = base64.b64decode(secret["data"][ref["key"]]).decode()
         argv = [self.substitute(a) for a in c.get("command", []) + c.get("args", [])]
         return argv, env
+
+
+def _is_text(data):
+    """Whether mounted file content (bytes) is UTF-8 text the substitutions may apply to."""
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return b"\0" not in data
+
+
+def expand_vars(argv, env):
+    """Kubernetes' dependent environment variables: $(NAME) in an env value refers to a variable
+    defined earlier in the list, and in command/args to any of them; $$ escapes a literal $;
+    unknown references stay as written. Returns (argv, env) expanded (source: the Kubernetes API
+    reference, EnvVar.value and Container.args)."""
+    pattern = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
+
+    def expand(text, known):
+        return pattern.sub(lambda m: "$" if m.group(0) == "$$" else known.get(m.group(1), m.group(0)), text)
+    out = {}
+    for name, value in env.items():
+        out[name] = expand(value, out)
+    return [expand(a, out) for a in argv], out
 
 
 class Cluster:
@@ -158,12 +190,24 @@ class Cluster:
                 return ip
         raise KeyError(pod_name)
 
-    def pod(self, statefulset, ordinal):
-        """A Pod for <statefulset>-<ordinal>, with DNS names mapped to loopback addresses."""
+    def pod(self, statefulset, ordinal, map_addresses=True):
+        """A Pod for <statefulset>-<ordinal>, with DNS names mapped to loopback addresses.
+
+        map_addresses=False keeps the DNS names as rendered (for names that must stay names, such
+        as Kerberos principals and the hosts in them); Java processes then resolve them through
+        hosts_file() (-Djdk.net.hosts.file)."""
         sts = workload(self.objects, "StatefulSet", statefulset)
         name = f"{statefulset}-{ordinal}"
-        subs = {fqdn: ip for fqdn, (_, ip) in self.addresses.items()}
+        subs = {fqdn: ip for fqdn, (_, ip) in self.addresses.items()} if map_addresses else {}
         return Pod(name, self.ip(name), self.workdir / name, sts["spec"]["template"]["spec"], self.objects, subs)
+
+    def hosts_file(self, path):
+        """Write a hosts file mapping every pod's DNS name to its loopback address (for Java's
+        -Djdk.net.hosts.file, which then resolves only the names listed); return its Path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("127.0.0.1 localhost\n" + "".join(f"{ip} {fqdn}\n" for fqdn, (_, ip) in self.addresses.items()))
+        return path
 
     def start(self, key, argv, env, extra_path=(), log_name=None):
         """Start a process (key: any hashable id) with PATH extended by extra_path; return Popen."""

@@ -592,6 +592,8 @@ def test_secure_bootstrap_reads_journalnodes_over_https_and_claims_with_sasl(san
     https_opts = [c["env"]["HADOOP_CLIENT_OPTS"] for c in result.calls if c["prog"] == "hadoop" and c["argv"][0] == "fs"]
     assert all("-Djavax.net.ssl.trustStore=/etc/security/tls/truststore.jks" in o for o in https_opts)
     assert ["create", CLAIM, "hdfs-namenode-0", "sasl:hdfs:cdrwa,world:anyone:r"] in result.zk_commands()
+    # The parent too: ZooKeeper authorises deleting the claim with the parent's ACL.
+    assert ["create", CLAIM.rsplit("/", 1)[0], "", "sasl:hdfs:cdrwa,world:anyone:r"] in result.zk_commands()
     assert all(p == opts.split() for p in result.zk_jvm_props())
     text = jaas.read_text()
     assert "Client {" in text and f'principal="{env["KERBEROS_PRINCIPAL"]}"' in text

@@ -227,8 +227,10 @@ zk_cli() {
 take_format_claim() {
   local znode=$CLAIM_PARENT/$HDFS_NAMESERVICE out line owner=""
   CLAIM_OWNER=""
-  zk_cli create "$CLAIM_PARENT" "" >/dev/null 2>&1 || true
-  # With ZooKeeper SASL the claim is writable by the HDFS principal only (ZK_CLAIM_ACL).
+  # With ZooKeeper SASL the claim is writable by the HDFS principal only (ZK_CLAIM_ACL), and so is
+  # its parent: ZooKeeper checks a delete against the parent's ACL, so an open parent would let
+  # any client delete the claim and a second NameNode format.
+  zk_cli create "$CLAIM_PARENT" "" ${ZK_CLAIM_ACL:+"$ZK_CLAIM_ACL"} >/dev/null 2>&1 || true
   zk_cli create "$znode" "$POD_NAME" ${ZK_CLAIM_ACL:+"$ZK_CLAIM_ACL"} >/dev/null 2>&1 || true
   if ! out=$(zk_cli get "$znode" 2>/dev/null); then
     CLAIM_STATE=zookeeper-unreachable
