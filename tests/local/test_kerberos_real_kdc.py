@@ -262,3 +262,54 @@ def test_format_claim_with_sasl_acl_on_the_kerberos_zookeeper(realm, zookeeper, 
                      principal=f"HTTP/{fqdn(NN, 0)}@LOCAL.TEST")
     assert "Insufficient permission" in http.stdout + http.stderr, http.stderr[-2000:]
     assert f"authenticationID=HTTP/{fqdn(NN, 0)}@LOCAL.TEST" in server_log.read_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# c. Hadoop's own login (UserGroupInformation) from the rendered configuration
+# ---------------------------------------------------------------------------------------------
+HADOOP_OK, HADOOP_REASON = hadoop_client.available()
+
+
+@pytest.fixture(scope="module")
+def login_check(tmp_path_factory):
+    if not HADOOP_OK:
+        pytest.skip(HADOOP_REASON)
+    build = tmp_path_factory.mktemp("ugi")
+    subprocess.run(["javac", "-cp", hadoop_client.classpath(), "-d", str(build),
+                    str(ROOT / "tests" / "local" / "java" / "KerberosLoginCheck.java")],
+                   check=True, capture_output=True, text=True)
+
+    def run(pod, env, host):
+        proc = subprocess.run(["java", "-cp", f"{build}:{hadoop_client.classpath()}", "KerberosLoginCheck",
+                               str(pod.workdir / "etc" / "hadoop" / "conf"), host],
+                              env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True, timeout=120)
+        return proc.returncode, dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line), proc
+    return run
+
+
+def test_hadoop_logs_in_from_the_keytab_with_the_rendered_configuration(realm, login_check):
+    pod, _, env = realm.pod_env(NN, 0, "namenode")
+    rc, view, proc = login_check(pod, env, fqdn(NN, 0))
+    assert rc == 0, proc.stdout + proc.stderr[-2000:]
+    assert view["securityEnabled"] == "true"
+    assert view["principal"] == view["user"] == f"hdfs/{fqdn(NN, 0)}@LOCAL.TEST"
+    assert view["keytab"] == str(pod.workdir / "etc" / "security" / "keytabs" / "hdfs.keytab")
+    assert view["fromKeytab"] == view["kerberosCredentials"] == "true"
+    assert view["authenticationMethod"] == "KERBEROS"
+    # hadoop.security.auth_to_local (default rules, default realm from the rendered krb5.conf):
+    # the service principal's short name is the HDFS superuser "hdfs".
+    assert view["shortName"] == "hdfs"
+
+
+def test_hadoop_login_with_a_stale_keytab_is_refused(realm, login_check, tmp_path):
+    """Keys changed after the keytab was exported (`cpw -randkey`): the daemon's login fails."""
+    host = "stale-keys.local.test"
+    principal = realm.kdc.add_principal(f"hdfs/{host}")
+    stale = realm.kdc.export_keytab(tmp_path / "stale.keytab", principal)
+    realm.kdc.change_keys(principal)
+    pod, _, env = realm.pod_env(NN, 1, "namenode")
+    env["KERBEROS_KEYTAB"] = str(stale)  # dfs.namenode.keytab.file is ${env.KERBEROS_KEYTAB}
+    rc, view, proc = login_check(pod, env, host)
+    assert rc == 1, proc.stdout
+    assert view["principal"] == principal and view["keytab"] == str(stale)
+    assert "failure to login" in view["error"] and "Checksum failed" in view["error"], view
