@@ -611,10 +611,23 @@ def test_secure_bootstrap_waits_when_an_https_journalnode_has_our_journal(sandbo
     assert "https://jn-2:8481/jmx failed" in result.stderr or "jn-2:8481=unreachable" in result.stderr
 
 
+def system_path_without(tmp_path, *programs):
+    """A PATH of the system's programs (/usr/bin, /bin) minus ``programs``, as symlinks in one dir:
+    an image without them, whatever this machine has installed (bin/setup installs kinit)."""
+    out = tmp_path / "system-bin"
+    out.mkdir()
+    for d in ("/usr/bin", "/bin"):
+        for entry in os.scandir(d):
+            if entry.name not in programs and not (out / entry.name).exists():
+                (out / entry.name).symlink_to(entry.path)
+    return str(out)
+
+
 def test_secure_bootstrap_without_kinit_fails_naming_the_image(tmp_path):
     sandbox = Sandbox(tmp_path, fakes=("hdfs", "hadoop", "java"))
     result = sandbox.run("namenode-bootstrap.sh", env={
-        **bootstrap_env(sandbox, ["jn-0:8481"]), **secure_env(sandbox), "PATH": f"{sandbox.bin}:/usr/bin:/bin"})
+        **bootstrap_env(sandbox, ["jn-0:8481"]), **secure_env(sandbox),
+        "PATH": f"{sandbox.bin}:{system_path_without(tmp_path, 'kinit')}"})
     assert result.rc == 1
     assert "'kinit' (the MIT Kerberos client) is not in this image" in result.stderr
     assert result.namenode_calls() == []
