@@ -11,6 +11,10 @@ mounted files alike):
   under the pod's work dir.
 - Addresses: every pod's stable DNS name (<pod>.<headless service>.<namespace>.svc.<domain>) becomes
   its own loopback address 127.0.0.<n>, so peers reach each other as they would in a cluster.
+  Cluster.pod(..., map_addresses=False) keeps the names (Kerberos principals hold them); Java
+  processes then resolve them through Cluster.hosts_file() (-Djdk.net.hosts.file).
+Also as the kubelet does: a subPath mount is the one file, binary Secret keys (keytabs) are written
+as they are, and expand_vars() expands $(VAR) references in env values and args.
 Pods here share one network namespace, so a program that binds 0.0.0.0 must bind its own loopback
 address instead; callers pass such edits explicitly (``edits``) and the tests name them.
 
