@@ -134,7 +134,7 @@ def test_rendered_krb5_conf_gets_a_ticket_for_the_pods_principal(realm):
     run = kerberos_login(pod, env)
     assert run.returncode == 0, run.stderr
     assert f"Default principal: hdfs/{fqdn(NN, 0)}@LOCAL.TEST" in run.stdout
-    assert f"krbtgt/LOCAL.TEST@LOCAL.TEST" in run.stdout
+    assert "krbtgt/LOCAL.TEST@LOCAL.TEST" in run.stdout
     assert str(pod.workdir / "tmp" / "krb5cc_hdfs") in run.stdout  # KRB5CCNAME from the chart
 
 
