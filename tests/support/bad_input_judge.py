@@ -168,8 +168,11 @@ def helm_names(text: str, chart: str, mutated: str) -> bool:
     Args: text: Helm's stderr; chart: rendered chart's name; mutated: dotted path.  Returns: bool.
     """
     want = split_path(mutated)
-    return any(related(named, want) if structured else named == want
-               for named, structured in helm_paths(text, chart))
+    # A key with dots (a node label such as node-role.example.com/x) is one JSON pointer part but
+    # several parts of the dotted path: compare both split at every dot.
+    return any(related(dotted, want) if structured else dotted == want
+               for named, structured in helm_paths(text, chart)
+               for dotted in [tuple(q for part in named for q in part.split("."))])
 
 
 def helm_crash(text: str) -> str | None:

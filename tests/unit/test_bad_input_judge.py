@@ -176,3 +176,12 @@ def test_a_number_printed_in_exponent_form_is_a_failure():
            "spec": {"replicas": 2147483649.0}}
     failures = judge("hdfs", "datanode.replicaCount", [], [sts], [])
     assert failures and "StatefulSet/s: spec.replicas = 2147483649.0" in failures[0]
+
+
+def test_a_key_with_dots_is_named_by_its_json_pointer():
+    """Helm 4 names a node-label key by its JSON pointer (``/`` escaped as ``~1``); the key's dots
+    must not hide it from the mutated dotted path (the deep run found this false failure)."""
+    helm = ("Error: values don't meet the specifications of the schema(s) in the following chart(s):\n"
+            "alluxio:\n- at '/worker/nodeSelector/node-role.example.com~1alluxio': got number, want string")
+    assert helm_names(helm, "alluxio", "worker.nodeSelector.node-role.example.com/alluxio")
+    assert not helm_names(helm, "alluxio", "worker.nodeSelector.node-role.example.com/other")
