@@ -125,12 +125,13 @@ def test_rendered_ensemble_forms_a_quorum_survives_leader_loss(ensemble):
                                                             record.getMessage()))
     kazoo_log = logging.getLogger("kazoo.client")
     kazoo_log.addHandler(handler)
-    level, kazoo_log.level = kazoo_log.level, BLATHER
+    level = kazoo_log.level
+    kazoo_log.setLevel(BLATHER)  # setLevel, not .level =: it also clears logging's isEnabledFor cache
     try:
         zk = ensemble.client(session_timeout=60)
     finally:
         kazoo_log.removeHandler(handler)
-        kazoo_log.level = level
+        kazoo_log.setLevel(level)
     assert granted == ["10000"], granted
     zk.create("/quorum-check", b"written-through-the-quorum", makepath=True)
     zk.stop()
