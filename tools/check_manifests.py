@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from suite.cli import chart_and_values  # noqa: E402
 from suite.errors import UsageError  # noqa: E402
 
 DEFAULT_KUBE = ("1.29", "1.35")
@@ -105,12 +106,7 @@ def run(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    chart_dir = Path(args.chart)
-    if not (chart_dir / "Chart.yaml").is_file():
-        raise UsageError(f"{args.chart}: not a chart directory (no Chart.yaml)")
-    for f in args.values:
-        if not Path(f).is_file():
-            raise UsageError(f"{f}: no such file")
+    chart_dir = chart_and_values(args.chart, args.values)
     kube = tuple(args.kube_versions or DEFAULT_KUBE)
     majors = (3, 4) if args.helm == "both" else (int(args.helm),)
     user_provided = load_user_provided(chart_dir) | user_provided_from_values(args.values)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from suite.cli import chart_and_values  # noqa: E402
 from suite.errors import UsageError  # noqa: E402
 
 
@@ -59,12 +60,7 @@ def run(argv: list[str] | None = None) -> int:
     from suite import footprint as fp
     from suite import helm
 
-    chart_dir = Path(args.chart)
-    if not (chart_dir / "Chart.yaml").is_file():
-        raise UsageError(f"{args.chart}: not a chart directory (no Chart.yaml)")
-    for f in args.values:
-        if not Path(f).is_file():
-            raise UsageError(f"{f}: no such file")
+    chart_dir = chart_and_values(args.chart, args.values)
     if args.daemonset_nodes < 0:
         raise UsageError(f"--daemonset-nodes must be >= 0, not {args.daemonset_nodes}")
     cpu = _quantity(args.fit_cpu, "cpu") if args.fit_cpu is not None else None

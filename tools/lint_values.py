@@ -157,16 +157,15 @@ def explicit(chart: str, files: list[str]) -> Target:
     chart directory, a library chart, a chart without a schema, or a missing file."""
     from suite import paths
 
+    from suite.cli import chart_and_values
+
     chart_dir = Path(chart)
-    if not (chart_dir / "Chart.yaml").is_file():
-        raise UsageError(f"{chart}: not a chart directory (no Chart.yaml)")
-    if paths.is_library(chart_dir):
-        raise UsageError(f"{chart}: is a library chart; it has no values to check")
-    if not (chart_dir / "values.schema.json").is_file():
-        raise UsageError(f"{chart}: chart has no values.schema.json")
-    for f in files:
-        if not Path(f).is_file():
-            raise UsageError(f"{f}: no such file")
+    if (chart_dir / "Chart.yaml").is_file():
+        if paths.is_library(chart_dir):
+            raise UsageError(f"{chart}: is a library chart; it has no values to check")
+        if not (chart_dir / "values.schema.json").is_file():
+            raise UsageError(f"{chart}: chart has no values.schema.json")
+    chart_and_values(chart, files)
     return Target(chart_dir, [(Path(f), f) for f in files])
 
 

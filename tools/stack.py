@@ -117,10 +117,9 @@ def checkov_problems(renders: dict[str, list[dict]]) -> list[str]:
     Raises: UsageError when checkov is missing (bin/setup installs it) or fails to run."""
     import tempfile
 
-    from suite import checkov_scan, paths
+    from suite import checkov_scan
 
-    skips = checkov_scan.load_skips(paths.REPO_ROOT / "tests" / "render" / "checkov-skips.yaml")
-    problems = []
+    skips = checkov_scan.load_skips(checkov_scan.SKIPS_FILE)
     by_release: dict[str, dict[str, list[dict]]] = {}
     for label, objects in renders.items():
         by_release.setdefault(label.split(" ", 1)[0], {})[label] = objects
@@ -132,8 +131,7 @@ def checkov_problems(renders: dict[str, list[dict]]) -> list[str]:
             files.update(checkov_scan.write_scan_dir(profiles, sub, CHECK_NAMESPACE, release))
         findings = checkov_scan.parse_report(checkov_scan.run_checkov(tmp), files)
     verdict = checkov_scan.evaluate(findings, skips, files)
-    problems += [f"{f.check_id} ({f.check_name}) failed: {f.resource} in {files[f.file].profile}"
-                 for f in verdict.failures]
+    problems = verdict.failure_lines(files)
     passed = sum(1 for f in findings if f.status == "passed" and not files[f.file].twin)
     say(f"checkov: {len(renders)} renders, {passed} checks passed, {len(verdict.failures)} failed, "
         f"{sum(verdict.skipped_by_list.values())} skipped by the list and "
@@ -271,7 +269,10 @@ def run(argv=None) -> int:
                 say(footprint_line)
             if label.endswith(f" helm{majors[0]}") and objects:
                 renders[label.rsplit(" ", 1)[0]] = objects
-    say(f"checkov over the Helm {majors[0]} renders (skip list with reasons: tests/render/checkov-skips.yaml)")
+    from suite import checkov_scan
+
+    say(f"checkov over the Helm {majors[0]} renders (skip list with reasons: "
+        f"{paths.display_path(checkov_scan.SKIPS_FILE)})")
     for p in checkov_problems(renders):
         say(f"  {p}")
         failures += 1

@@ -18,6 +18,7 @@ import time
 import uuid
 
 import pytest
+from polling import wait_for
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
 from suite import helm as suite_helm
@@ -125,16 +126,9 @@ class Kube:
         return run
 
     def wait_until(self, predicate, timeout, interval=5, what="condition"):
-        """Poll predicate() until it returns truthy; return its value or fail after timeout seconds."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                self.dump()
-                pytest.fail(f"timed out after {timeout}s waiting for {what}")
-            time.sleep(interval)
+        """Poll predicate() until it returns truthy; return its value or fail after timeout seconds
+        (events and pod logs of the namespace printed first)."""
+        return wait_for(predicate, timeout, interval, what, on_timeout=self.dump)
 
     def run_pod(self, name, spec, timeout=600, labels=None):
         """Create a Pod from `spec` (restartPolicy Never) with optional `labels` (dict), wait until it

@@ -28,10 +28,10 @@ import os
 import re
 import signal
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from polling import wait_for  # noqa: F401 (re-exported: tests import it from the harness)
 from suite import helm
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -242,16 +242,3 @@ class Cluster:
         for path in sorted(self.workdir.glob("*.log")):
             out.append(f"--- {path.name} ---\n{path.read_text()[-4000:]}")
         return "\n".join(out)
-
-
-def wait_for(predicate, timeout, interval=0.25, what="condition", on_timeout=None):
-    """Poll predicate() until truthy; return its value, or raise AssertionError after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            extra = on_timeout() if on_timeout else ""
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{extra}")
-        time.sleep(interval)

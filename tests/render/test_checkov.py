@@ -16,7 +16,7 @@ from suite import checkov_scan, helm
 from suite.errors import UsageError
 from suite.paths import display_path
 
-SKIPS_FILE = ROOT / "tests" / "render" / "checkov-skips.yaml"
+SKIPS_FILE = checkov_scan.SKIPS_FILE
 SELFTEST = "selftest"
 
 

@@ -31,13 +31,15 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .errors import UsageError
-from .paths import TOOLS_BIN_DIR
+from .paths import REPO_ROOT, TOOLS_BIN_DIR
 
 SKIP_ANNOTATION_PREFIX = "checkov.io/skip"
 INSTANCE_LABEL = "app.kubernetes.io/instance"
 CHECK_ID = re.compile(r"^CKV2?_K8S_[0-9]+$")
 TWIN_SUFFIX = "-unskipped"
 DEFAULT_TIMEOUT = 600
+# Check IDs skipped for every object, each with its reason (the test suite and bin/stack read it).
+SKIPS_FILE = REPO_ROOT / "tests" / "render" / "checkov-skips.yaml"
 
 
 def checkov_binary() -> str:
@@ -284,15 +286,19 @@ class Verdict:
     skipped_by_list: dict[str, int] = field(default_factory=dict)
     skipped_by_annotation: list[Finding] = field(default_factory=list)
 
+    def failure_lines(self, files: Mapping[str, ScanFile]) -> list[str]:
+        """One line per failed check not skipped: ``ID (name) failed: resource in profile``.
+        Args: files: write_scan_dir's result.  Returns: list of str."""
+        return [f"{f.check_id} ({f.check_name}) failed: {f.resource} in {files[f.file].profile}"
+                for f in self.failures]
+
     def problems(self, files: Mapping[str, ScanFile], skips_file: str = "the skip list") -> list[str]:
         """One line per problem, naming the check ID, the resource and the profile.
 
         Args: files: write_scan_dir's result; skips_file: how to name the skip list in messages.
         Returns: list of str (empty when the verdict is clean).
         """
-        lines = []
-        for f in self.failures:
-            lines.append(f"{f.check_id} ({f.check_name}) failed: {f.resource} in {files[f.file].profile}")
+        lines = self.failure_lines(files)
         for check_id in self.stale_skips:
             lines.append(f"{check_id} is in {skips_file} but no rendered profile fails it: remove it")
         for f in self.stale_annotations:
