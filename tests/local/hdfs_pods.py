@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -99,6 +100,19 @@ class HdfsRelease:
 
     def sts(self, component):
         return self.statefulsets[component]
+
+    @property
+    def nameservice(self):
+        return next(e["value"] for c in self.object("StatefulSet", "namenode")["spec"]["template"]["spec"]["containers"]
+                    for e in c.get("env", []) if e["name"] == "HDFS_NAMESERVICE")
+
+    def writer(self, name):
+        """A Writer (HdfsWriter in the client pod) for this release; call .start()."""
+        return Writer(self, name)
+
+    def log(self, pod, container):
+        """The log of a pod's container (all its restarts), str."""
+        return pod.containers[container].log_path.read_text(errors="replace")
 
     def pods(self, component):
         """The current pods of a component (StatefulSet ordinals, or the DaemonSet's pods)."""
@@ -199,3 +213,84 @@ class HdfsRelease:
             return None
         bean = self.jmx(pod, "Hadoop:service=NameNode,name=FSNamesystemState")
         return bean.get("NumLiveDataNodes") if bean else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# A client that writes throughout a failover (tests/local/java/HdfsWriter.java)
+# ---------------------------------------------------------------------------------------------------
+WRITER_SOURCE = ROOT / "tests" / "local" / "java" / "HdfsWriter.java"
+HADOOP_JARS = twins.BUILT / "apache-hadoop" / "opt" / "hadoop" / "share" / "hadoop" / "lib"
+
+
+class Writer:
+    """HdfsWriter running in the release's client pod: it writes file after file under
+    /writers/<name> until stopped, and logs each acknowledged (closed) and failed write."""
+
+    def __init__(self, release, name):
+        self.release = release
+        self.name = name
+        self.pod = release.client()
+        self.container = self.pod.main_containers[0].name
+        self.tmp = self.pod.volume_dirs["tmp"]
+        self.log = self.tmp / f"writer-{name}.log"
+        self.stop_file = self.tmp / f"stop-{name}"
+        build = self.tmp / "writer"
+        if not (build / "HdfsWriter.class").exists():
+            build.mkdir(exist_ok=True)
+            subprocess.run(["javac", "-cp", f"{HADOOP_JARS}/*", "-d", str(build), str(WRITER_SOURCE)],
+                           check=True, capture_output=True, text=True)
+            for path in [build, *build.iterdir()]:
+                path.chmod(0o755 if path.is_dir() else 0o644)
+        self.uri = f"hdfs://{release.nameservice}"
+        self.dir = f"/writers/{name}"
+
+    def start(self):
+        cmd = (f'nohup java -cp "$(hadoop classpath):/tmp/writer" HdfsWriter write {self.uri} {self.dir} '
+               f'/tmp/stop-{self.name} > /tmp/writer-{self.name}.log 2> /tmp/writer-{self.name}.err &')
+        result = self.pod.exec(self.container, ["bash", "-c", cmd], timeout=30)
+        if result.returncode:
+            raise RuntimeError(f"writer did not start: {result.stderr}")
+        wait_for(lambda: self.acks(), timeout=120, what=f"writer {self.name}'s first acknowledged write",
+                 on_timeout=lambda: (self.tmp / f"writer-{self.name}.err").read_text()[-3000:])
+        return self
+
+    def lines(self):
+        return self.log.read_text().splitlines() if self.log.exists() else []
+
+    def acks(self):
+        """[(n, millis)] of acknowledged writes so far."""
+        return [(int(p[1]), int(p[2])) for p in (ln.split(" ", 3) for ln in self.lines()) if p[0] == "ACK"]
+
+    def fails(self):
+        """[(n, millis, error)] of failed writes so far."""
+        return [(int(p[1]), int(p[2]), p[3] if len(p) > 3 else "") for p in (ln.split(" ", 3) for ln in self.lines())
+                if p[0] == "FAIL"]
+
+    def stop(self, timeout=120):
+        """Stop the writer; return (acks, fails) as lists."""
+        self.stop_file.write_text("")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            running = self.pod.exec(self.container, ["bash", "-c", f"pgrep -f 'HdfsWriter write .* {self.dir} ' || true"])
+            if not running.stdout.strip():
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"writer {self.name} did not stop within {timeout}s")
+        return self.acks(), self.fails()
+
+    def verify(self):
+        """Read back every acknowledged file; return HdfsWriter's summary line (raises when a file
+        is missing or differs)."""
+        result = self.pod.exec(self.container, [
+            "bash", "-c", f'java -cp "$(hadoop classpath):/tmp/writer" HdfsWriter verify {self.uri} {self.dir} '
+                          f'/tmp/writer-{self.name}.log'], timeout=300)
+        summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
+        if result.returncode:
+            raise AssertionError(f"acknowledged writes lost: {result.stdout[-2000:]} {result.stderr[-1000:]}")
+        return summary
+
+    def gaps(self):
+        """The longest stretch (seconds) between two acknowledged writes."""
+        times = [ms for _, ms in self.acks()]
+        return max((b - a for a, b in zip(times, times[1:])), default=0) / 1000.0

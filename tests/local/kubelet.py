@@ -45,6 +45,7 @@ is undone by ``Cluster.close()``: processes (by PID), network namespaces, the br
 """
 from __future__ import annotations
 
+import atexit
 import base64
 import fcntl
 import ipaddress
@@ -157,10 +158,22 @@ class Network:
         self.gateway = str(self.subnet.network_address + 1)
         self._next_host = 10
         self._namespaces = []
-        _run("ip", "link", "del", self.bridge, check=False)  # a leftover of a killed run
+        self._remove_leftovers()
+
         _run("ip", "link", "add", self.bridge, "type", "bridge")
         _run("ip", "addr", "add", f"{self.gateway}/24", "dev", self.bridge)
         _run("ip", "link", "set", self.bridge, "up")
+
+    def _remove_leftovers(self):
+        """Namespaces and links of this index left by a run that was killed (we hold its lock)."""
+        for line in _run("ip", "netns", "list", check=False).stdout.splitlines():
+            name = line.split()[0] if line.split() else ""
+            if name.startswith(f"bdk{self.index}-"):
+                _run("ip", "netns", "del", name, check=False)
+        for line in _run("ip", "-o", "link", "show", check=False).stdout.splitlines():
+            name = line.split(": ")[1].split("@")[0] if ": " in line else ""
+            if name == self.bridge or name.startswith(f"bdk{self.index}h"):
+                _run("ip", "link", "del", name, check=False)
 
     def add_namespace(self, label):
         """Create a network namespace attached to the bridge; return (namespace name, IP)."""
@@ -301,8 +314,9 @@ class Cluster:
         for cg in (self._cg_memory, self._cg_freezer):
             _remove_cgroup_tree(cg)
             cg.mkdir()
-        self.nodes = [Node(self, f"node{i}") for i in range(nodes)]
         self._closed = False
+        atexit.register(self.close)  # a test process that dies leaves no pods behind
+        self.nodes = [Node(self, f"node{i}") for i in range(nodes)]
 
     # -- objects ------------------------------------------------------------------------------
     def object(self, kind, name):

@@ -31,7 +31,8 @@ EXTENDED_RESOURCE_PATTERN = (r"^(hugepages-[0-9]+[KMGTPE]i|"
                              r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$")
 K8S_SCHEMA_VERSION = "1.29.0"
 QUANTITY_DESCRIPTION = "a positive Kubernetes quantity such as 500m, 2, 512Mi or 10Gi"
-HADOOP_SIZE_PATTERN = r"^[0-9]+[kmgtpe]?$"
+# Hadoop reads sizes with StringUtils.TraditionalBinaryPrefix.string2long: a binary prefix in either case.
+HADOOP_SIZE_PATTERN = r"^[0-9]+[kKmMgGtTpPeE]?$"
 
 
 def desc(schema, text):

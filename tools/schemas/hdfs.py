@@ -71,6 +71,7 @@ def schema():
     namenode = b.component("NameNodes (StatefulSet) with a ZKFC container each in HA mode", {
         "replicaCount": b.integer("NameNodes: 2..5 with HA, 1 without", 1, 5),
         "podManagementPolicy": b.pod_management_policy(),
+        "minReadySeconds": b.integer("Seconds a restarted NameNode stays ready (active, or standby out of safe mode) before a rolling update restarts the next", 0, 3600),
         "persistence": b.persistence("NameNode metadata volume"),
         "service": b.closed({
             "type": b.string("Client Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
@@ -92,6 +93,7 @@ def schema():
     journalnode = b.component("JournalNodes (StatefulSet, HA only)", {
         "replicaCount": b.integer("JournalNodes: odd, at least 3", 3),
         "podManagementPolicy": b.pod_management_policy(),
+        "minReadySeconds": b.integer("Seconds a restarted JournalNode stays ready (back in the write pipeline) before a rolling update restarts the next", 0, 3600),
         "persistence": b.persistence("JournalNode edits volume"),
         "service": b.closed({"ports": b.closed({
             "rpc": b.port("JournalNode RPC port (8485)"),
@@ -140,7 +142,19 @@ def schema():
                             b.string(pattern="^/"), minItems=1, uniqueItems=True),
             "type": b.string("hostPath type", enum=["DirectoryOrCreate", "Directory"]),
         }, "hostPath data directories (DaemonSet)"),
-        "wait": b.closed({"resources": b.resources()}, "wait-for-namenode init container"),
+        "wait": b.closed({"resources": b.resources()}, "Init container that checks the data directories and waits for a NameNode"),
+        "volumePermissions": b.closed({
+            "enabled": b.boolean("Root init container that creates each volume's data folder owned by the DataNode (needed for kubelet-created hostPath dirs)"),
+            "resources": b.resources(),
+        }, "Opt-in root init container preparing the data folders"),
+        "decommission": b.closed({
+            "datanodes": b.array("DataNodes to decommission (dfs.hosts.exclude): StatefulSet pod names, or node host names / IPs for DaemonSet DataNodes",
+                                 b.string(pattern=r"^[A-Za-z0-9]([-A-Za-z0-9.:]*[A-Za-z0-9])?$"), uniqueItems=True),
+            "existingConfigMap": b.string("Existing ConfigMap with the exclude file (wins over datanodes)",
+                                          pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$"),
+            "existingConfigMapKey": b.string("Key of the exclude file in existingConfigMap", minLength=1,
+                                             pattern=r"^[-._a-zA-Z0-9]+$"),
+        }, "Decommissioning DataNodes"),
     }, with_pdb=True)
 
     return b.document({
@@ -152,6 +166,7 @@ def schema():
                                     pattern=r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?)?$"),
             "zookeeperParentZnode": b.string("ha.zookeeper.parent-znode", pattern="^/"),
             "fencingMethods": b.string("dfs.ha.fencing.methods", minLength=1),
+            "editLogRollPeriodSeconds": b.integer("dfs.ha.log-roll.period: seconds between edit log rolls (bounds how long a restarted JournalNode stays not ready)", 10, 3600),
         }, "High availability"),
         "config": b.closed({
             "replication": b.integer("dfs.replication", 1, 512),
@@ -165,6 +180,9 @@ def schema():
                      "additionalProperties": {"type": ["string", "number", "boolean"]}},
         "hdfsSite": {"type": "object", "description": "Extra hdfs-site.xml properties (override the chart's)",
                      "additionalProperties": {"type": ["string", "number", "boolean"]}},
+        "metrics": b.closed({
+            "enabled": b.boolean("Prometheus metrics at /prom on the NameNode, JournalNode and DataNode web ports (hadoop.prometheus.endpoint.enabled)"),
+        }, "Prometheus metrics"),
         "bootstrap": b.closed({
             "timeoutSeconds": b.integer("Seconds the start scripts wait for peers before failing", 30),
             "retrySeconds": b.integer("Seconds between two checks", 1, 300),

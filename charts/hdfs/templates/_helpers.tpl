@@ -88,11 +88,20 @@ template (and by the umbrella chart through the same helpers).
 {{- end -}}
 {{- end -}}
 
-{{/* Data directories of a DataNode: /hadoop/dfs/data<i> (PVCs) or the hostPath dirs mounted at the same paths. */}}
+{{/* Number of data volumes of a DataNode: PVCs (persistence.volumeCount) or hostPath.dirs. */}}
+{{- define "hdfs.datanode.volumeCount" -}}
+{{- ternary (len .Values.datanode.hostPath.dirs) (int .Values.datanode.persistence.volumeCount) (eq .Values.datanode.kind "DaemonSet") -}}
+{{- end -}}
+
+{{/*
+Data directories of a DataNode (dfs.datanode.data.dir): the folder "data" inside each volume, which
+is mounted at /hadoop/dfs/data<i> (a PVC or a hostPath dir). Not the volume root: the DataNode chmods
+its data dirs to 700 at every start (DiskChecker), which only the owner may do, and a volume root is
+root-owned (a PVC root is root:<fsGroup> 2775, a DirectoryOrCreate hostPath root:root 0755).
+*/}}
 {{- define "hdfs.datanode.dataDirs" -}}
 {{- $dirs := list -}}
-{{- $count := ternary (len .Values.datanode.hostPath.dirs) (int .Values.datanode.persistence.volumeCount) (eq .Values.datanode.kind "DaemonSet") -}}
-{{- range $i := until (int $count) }}{{ $dirs = append $dirs (printf "/hadoop/dfs/data%d" $i) }}{{ end -}}
+{{- range $i := until (int (include "hdfs.datanode.volumeCount" .)) }}{{ $dirs = append $dirs (printf "/hadoop/dfs/data%d/data" $i) }}{{ end -}}
 {{- join "," $dirs -}}
 {{- end -}}
 
@@ -166,18 +175,45 @@ securityContext:
 {{- include "common.pod.scheduling" (dict "values" .values "component" .component "context" .context) }}
 {{- end -}}
 
-{{/* Pod template metadata: selector labels + podLabels, config checksum + podAnnotations. */}}
+{{/*
+Files each component reads, for its checksum annotations: a change rolls only the pods that read it
+(one checksum for everything restarted ZooKeeper, JournalNodes, NameNodes and DataNodes at once).
+The exclude file (decommissioning) is in none: running NameNodes read it on -refreshNodes.
+*/}}
+{{- define "hdfs.component.scripts" -}}
+{{- $scripts := dict
+  "zookeeper" (list "lib.sh" "zookeeper-start.sh" "zookeeper-probe.sh")
+  "journalnode" (list "lib.sh" "journalnode-probe.sh")
+  "namenode" (list "lib.sh" "namenode-bootstrap.sh" "namenode-probe.sh" "zkfc-start.sh" "topology.sh")
+  "datanode" (list "lib.sh" "datanode-wait.sh" "datanode-volume-permissions.sh")
+-}}
+{{- join "," (get $scripts .) -}}
+{{- end -}}
+
+{{/* Pod template metadata: selector labels + podLabels, the checksums of what the component reads + podAnnotations. */}}
 {{- define "hdfs.pod.metadata" -}}
+{{- $ctx := .context -}}
 labels:
-  {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}
+  {{- include "common.labels.standard" (dict "component" .component "context" $ctx) | nindent 2 }}
   {{- with .values.podLabels }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
 annotations:
-  checksum/config: {{ include (print .context.Template.BasePath "/config/configmap.yaml") .context | sha256sum }}
-  checksum/scripts: {{ include (print .context.Template.BasePath "/config/configmap-scripts.yaml") .context | sha256sum }}
-  {{- if and (eq .component "namenode") .context.Values.rackAwareness.enabled }}
-  checksum/topology: {{ include (print .context.Template.BasePath "/topology/configmap.yaml") .context | sha256sum }}
+  {{- if eq .component "zookeeper" }}
+  checksum/config: {{ include (print $ctx.Template.BasePath "/zookeeper/configmap.yaml") $ctx | sha256sum }}
+  {{- else }}
+  checksum/config: {{ include (print $ctx.Template.BasePath "/config/configmap.yaml") $ctx | sha256sum }}
+  {{- end }}
+  {{- $files := list }}
+  {{- range splitList "," (include "hdfs.component.scripts" .component) }}
+  {{- $files = append $files ($ctx.Files.Get (printf "files/scripts/%s" .)) }}
+  {{- end }}
+  checksum/scripts: {{ join "\n" $files | sha256sum }}
+  {{- if $ctx.Values.security.kerberos.enabled }}
+  checksum/krb5: {{ include (print $ctx.Template.BasePath "/config/configmap-krb5.yaml") $ctx | sha256sum }}
+  {{- end }}
+  {{- if and (eq .component "namenode") $ctx.Values.rackAwareness.enabled }}
+  checksum/topology: {{ include (print $ctx.Template.BasePath "/topology/configmap.yaml") $ctx | sha256sum }}
   {{- end }}
   {{- with .values.podAnnotations }}
   {{- toYaml . | nindent 2 }}
@@ -196,3 +232,43 @@ securityContext:
 {{/* Name of the web port of NameNodes, JournalNodes and DataNodes: https with security.tls, else http. */}}
 {{- define "hdfs.webPortName" -}}{{ ternary "https" "http" (.Values.security.tls.enabled | default false) }}{{- end -}}
 {{- define "hdfs.zookeeper.clientLabel" -}}{{ printf "%s-zookeeper-client" (include "hdfs.fullname" .) }}{{- end -}}
+
+{{/* "uid:gid" the DataNode runs as (container securityContext over the pod's; the image's hadoop:users otherwise). */}}
+{{- define "hdfs.datanode.owner" -}}
+{{- $c := .Values.datanode.containerSecurityContext -}}
+{{- $p := .Values.datanode.podSecurityContext -}}
+{{- $uid := 1000 -}}{{- $gid := 100 -}}
+{{- if and $p.enabled (hasKey $p "runAsUser") -}}{{- $uid = $p.runAsUser -}}{{- end -}}
+{{- if and $p.enabled (hasKey $p "runAsGroup") -}}{{- $gid = $p.runAsGroup -}}{{- end -}}
+{{- if and $c.enabled (hasKey $c "runAsUser") -}}{{- $uid = $c.runAsUser -}}{{- end -}}
+{{- if and $c.enabled (hasKey $c "runAsGroup") -}}{{- $gid = $c.runAsGroup -}}{{- end -}}
+{{- printf "%d:%d" (int $uid) (int $gid) -}}
+{{- end -}}
+
+{{/* Decommissioning: the exclude file's ConfigMap, its path in the NameNode container, and one entry. */}}
+{{- define "hdfs.decommission.configMapName" -}}
+{{- default (printf "%s-exclude" (include "hdfs.fullname" .)) .Values.datanode.decommission.existingConfigMap -}}
+{{- end -}}
+{{- define "hdfs.decommission.excludeFile" -}}/etc/hadoop/exclude/exclude{{- end -}}
+{{/* A StatefulSet DataNode pod name becomes its DNS name (the NameNode resolves entries to IPs); anything else stays as written. */}}
+{{- define "hdfs.decommission.host" -}}
+{{- $sts := include "hdfs.datanode.fullname" .context -}}
+{{- if and (eq .context.Values.datanode.kind "StatefulSet") (regexMatch (printf "^%s-[0-9]+$" (regexQuoteMeta $sts)) .name) -}}
+{{- printf "%s.%s.%s.svc.%s" .name (include "hdfs.datanode.headless" .context) (include "common.names.namespace" .context) (include "common.names.clusterDomain" .context) -}}
+{{- else -}}
+{{- .name -}}
+{{- end -}}
+{{- end -}}
+{{- define "hdfs.decommission.volume" -}}
+- name: exclude
+  configMap:
+    name: {{ include "hdfs.decommission.configMapName" . }}
+    items:
+      - key: {{ ternary .Values.datanode.decommission.existingConfigMapKey "exclude" (not (empty .Values.datanode.decommission.existingConfigMap)) }}
+        path: exclude
+{{- end -}}
+{{- define "hdfs.decommission.volumeMount" -}}
+- name: exclude
+  mountPath: /etc/hadoop/exclude
+  readOnly: true
+{{- end -}}

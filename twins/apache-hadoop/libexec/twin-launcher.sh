@@ -17,7 +17,7 @@ HADOOP_LOG_DIR=${HADOOP_LOG_DIR:-$HADOOP_HOME/logs}
 
 usage() {
   echo "Usage: $program SUBCOMMAND [ARGS]; subcommands of this image twin:" >&2
-  echo "  hdfs: namenode datanode journalnode zkfc haadmin dfsadmin dfs getconf classpath version" >&2
+  echo "  hdfs: namenode datanode journalnode zkfc haadmin dfsadmin dfs fsck getconf classpath version" >&2
   echo "  hadoop: fs classpath version jar CLASSNAME" >&2
   exit 1
 }
@@ -36,6 +36,7 @@ case "$program:$subcmd" in
   hdfs:dfsadmin) class=org.apache.hadoop.hdfs.tools.DFSAdmin ;;
   hdfs:dfs | hadoop:fs) class=org.apache.hadoop.fs.FsShell ;;
   hdfs:getconf) class=org.apache.hadoop.hdfs.tools.GetConf ;;
+  hdfs:fsck) class=org.apache.hadoop.hdfs.tools.DFSck ;;
   hdfs:version | hadoop:version) class=org.apache.hadoop.util.VersionInfo ;;
   hadoop:*.*) class=$subcmd ;;  # `hadoop CLASSNAME`
   *:classpath) ;;

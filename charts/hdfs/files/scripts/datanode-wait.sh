@@ -1,17 +1,56 @@
 #!/usr/bin/env bash
-# datanode-wait.sh - DataNode init container: wait until a NameNode RPC port answers.
+# datanode-wait.sh - DataNode init container: check the data directories, then wait until a
+# NameNode RPC port answers.
 #
-# Succeeds as soon as any address in NAMENODE_RPC_ADDRESSES (host:port,...) accepts a TCP
-# connection. Gives up after BOOTSTRAP_TIMEOUT_SECONDS (the pod then restarts the init
-# container and waits again).
+# 1. Each data directory in DATANODE_DATA_DIRS (the folder "data" inside each volume) must be
+#    usable by this user: the DataNode chmods it to 700 at start (DiskChecker), which only its
+#    owner can do, and creates it when missing, which needs a writable volume root. A volume root
+#    that holds a DataNode storage itself (current/VERSION) is refused: the data would be ignored.
+#    Each problem is reported with the value that fixes it, instead of the DataNode's
+#    "Too many failed volumes".
+# 2. Succeeds as soon as any address in NAMENODE_RPC_ADDRESSES (host:port,...) accepts a TCP
+#    connection. Gives up after BOOTSTRAP_TIMEOUT_SECONDS (the pod then restarts the init
+#    container and waits again).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# check_data_dirs: exit with a message when a data directory cannot work for this user.
+check_data_dirs() {
+  local dir volume me problems=""
+  me="$(id -u):$(id -g)"
+  while IFS= read -r dir; do
+    volume=${dir%/*}
+    if [[ -f $volume/current/VERSION ]]; then
+      problems+="
+  - $volume holds a DataNode storage at its root (current/VERSION), but the data directory is
+    $dir; move $volume/current into $dir (as the node's admin) so the blocks are not left behind."
+    elif [[ -e $dir ]]; then
+      if [[ ! -O $dir ]]; then
+        problems+="
+  - $dir belongs to $(stat -c '%u:%g' "$dir"), not to this DataNode ($me): the DataNode must own it
+    to set its mode 700. Set datanode.volumePermissions.enabled=true, or chown it on the node."
+      fi
+    elif [[ ! -w $volume ]]; then
+      problems+="
+  - $dir does not exist and this DataNode ($me) cannot create it: the volume root $volume is
+    $(stat -c '%U:%G %a' "$volume"). A hostPath directory the kubelet creates is root-owned: set
+    datanode.volumePermissions.enabled=true (a root init container creates the folder for the
+    DataNode), or create $dir on the node owned by $me."
+    fi
+  done < <(split_list "$DATANODE_DATA_DIRS")
+  if [[ -n $problems ]]; then
+    log_lines "the DataNode cannot use its data directories:$problems"
+    exit 1
+  fi
+  log "data directories usable: $DATANODE_DATA_DIRS"
+}
+
 main() {
   local -a addresses
   local addr round=0 closed
-  require_env NAMENODE_RPC_ADDRESSES
+  require_env NAMENODE_RPC_ADDRESSES DATANODE_DATA_DIRS
+  check_data_dirs
   int_setting BOOTSTRAP_TIMEOUT_SECONDS 600
   int_setting BOOTSTRAP_RETRY_SECONDS 10
   mapfile -t addresses < <(split_list "$NAMENODE_RPC_ADDRESSES")

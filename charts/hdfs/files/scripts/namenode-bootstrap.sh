@@ -3,19 +3,24 @@
 #
 # What to do is decided from the state of the cluster, never from the pod's ordinal:
 #
-#   metadata present ($NAMENODE_NAME_DIR/current/VERSION)  -> nothing; never format, never
+#   complete metadata (current/VERSION and an fsimage)      -> nothing; never format, never
 #                                                               bootstrapStandby over it.
+#   incomplete metadata (VERSION but no fsimage, no edits:  -> moved aside to <dir>.incomplete-<time>
+#     an interrupted format or bootstrapStandby; Hadoop        (kept, never deleted), then decided
+#     writes VERSION first and the fsimage last)                as for no metadata below
+#   anything else that is not complete                      -> refuse (exit 1) and explain
 #   non-HA, no metadata                                     -> hdfs namenode -format
 #   HA, no metadata, each round until the timeout:
 #     another NameNode answers active/standby               -> hdfs namenode -bootstrapStandby
 #                                                               (copy its namespace)
 #     a JournalNode holds a journal for this nameservice    -> wait: the namespace exists and a
-#                                                               NameNode holding it may be
+#     that a NameNode has written to (or may have)             NameNode holding it may be
 #                                                               starting; formatting would
 #                                                               replace it with an empty one
 #     every JournalNode answered, none has our journal      -> brand-new cluster: format, but
-#                                                               only while holding the format
-#                                                               claim in ZooKeeper
+#     or only journals no NameNode ever wrote to (the         only while holding the format
+#     trace of an interrupted format)                          claim in ZooKeeper; with -force
+#                                                               only in the second case
 #     otherwise (JournalNodes unreachable)                  -> wait
 #   timeout -> exit 1 with an explanation; Kubernetes restarts the init container, which
 #   looks at the state again from scratch.
@@ -31,8 +36,13 @@
 # finishing, it reads the claim back as its own and formats again; once any NameNode has
 # metadata, this code path is not reached any more.
 #
-# Format always runs with -nonInteractive and never with -force: Hadoop then refuses to format
-# if the local directory or the JournalNodes already hold data, a second safety net.
+# Format runs with -nonInteractive, so Hadoop refuses to format if the local directory or the
+# JournalNodes already hold data, a second safety net. The one exception is a format interrupted
+# after it formatted some JournalNodes (Hadoop formats the local VERSION, then every JournalNode,
+# then writes the fsimage): those journals are formatted but no NameNode ever wrote to them (their
+# promised and writer epochs are 0, which a NameNode sets before its first edit), and the claim
+# holder formats again with -force. A journal with any epoch, or one whose epochs cannot be read, is
+# never formatted.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +55,11 @@ CLAIM_PARENT=/hdfs-bootstrap
 run_format() {
   local -a args=(namenode -format -nonInteractive)
   local rc=0
+  if [[ ${1:-} == --force-unused-journals ]]; then
+    # Only reached when every JournalNode answered with no journal or a journal no NameNode ever
+    # wrote to (an interrupted format), and this pod holds the format claim: see the header.
+    args+=(-force)
+  fi
   if [[ -n ${HDFS_CLUSTER_ID:-} ]]; then
     args+=(-clusterId "$HDFS_CLUSTER_ID")
   fi
@@ -131,7 +146,10 @@ check_peers() {
 # ---------------------------------------------------------------------------------------
 
 # journal_state HOST:PORT: set JN_STATE to one of
-#   formatted    - the JournalNode holds a (formatted) journal for $HDFS_NAMESERVICE
+#   formatted    - the JournalNode holds a (formatted) journal for $HDFS_NAMESERVICE that a NameNode
+#                  has written to, or whose epochs it cannot tell (journal not opened since it started)
+#   unused       - a formatted journal no NameNode ever wrote to: promised and writer epochs 0
+#                  (what an interrupted format leaves)
 #   empty        - it answered and holds no formatted journal for $HDFS_NAMESERVICE
 #   unreachable  - no usable answer (JN_ERROR says why)
 journal_state() {
@@ -167,15 +185,40 @@ journal_state() {
     # it) but it was never formatted: no namespace exists there yet.
     if ! [[ $entry =~ \"Formatted\"[[:space:]]*:[[:space:]]*\"?false ]]; then
       JN_STATE=formatted
+      if journal_epochs_zero "$ADDR_HOST" "$ADDR_PORT"; then
+        JN_STATE=unused
+      fi
     fi
   fi
 }
 
-# check_journals: set JN_WITH_JOURNAL, JN_EMPTY, JN_UNREACHABLE (space separated lists),
-# JN_UNREACHABLE_DETAIL (one line per unreachable JournalNode) and JN_SUMMARY.
+# journal_epochs_zero HOST PORT: return 0 iff the JournalNode's Journal-<nameservice> metrics show
+# LastPromisedEpoch 0 and LastWriterEpoch 0 (both read from its disk). Any doubt returns 1.
+journal_epochs_zero() {
+  local bean re promised writer
+  if [[ ${JOURNALNODE_HTTP_SCHEME:-http} == https ]]; then
+    https_get "$1" "$2" /jmx || return 1
+  else
+    http_get "$1" "$2" "/jmx?qry=Hadoop:service=JournalNode,name=Journal-$HDFS_NAMESERVICE" || return 1
+  fi
+  [[ $HTTP_BODY == *"name=Journal-$HDFS_NAMESERVICE\""* ]] || return 1
+  bean=${HTTP_BODY#*"name=Journal-$HDFS_NAMESERVICE\""}
+  bean=${bean%%\}*}
+  re='"LastPromisedEpoch"[[:space:]]*:[[:space:]]*([0-9]+)'
+  [[ $bean =~ $re ]] || return 1
+  promised=${BASH_REMATCH[1]}
+  re='"LastWriterEpoch"[[:space:]]*:[[:space:]]*([0-9]+)'
+  [[ $bean =~ $re ]] || return 1
+  writer=${BASH_REMATCH[1]}
+  ((promised == 0 && writer == 0))
+}
+
+# check_journals: set JN_WITH_JOURNAL, JN_UNUSED, JN_EMPTY, JN_UNREACHABLE (space separated
+# lists), JN_UNREACHABLE_DETAIL (one line per unreachable JournalNode) and JN_SUMMARY.
 check_journals() {
   local addr
   JN_WITH_JOURNAL=""
+  JN_UNUSED=""
   JN_EMPTY=""
   JN_UNREACHABLE=""
   JN_UNREACHABLE_DETAIL=""
@@ -186,6 +229,10 @@ check_journals() {
       formatted)
         JN_WITH_JOURNAL+=" $addr"
         JN_SUMMARY+=" $addr=has-journal-for-$HDFS_NAMESERVICE"
+        ;;
+      unused)
+        JN_UNUSED+=" $addr"
+        JN_SUMMARY+=" $addr=journal-never-written-for-$HDFS_NAMESERVICE"
         ;;
       empty)
         JN_EMPTY+=" $addr"
@@ -199,6 +246,7 @@ check_journals() {
     esac
   done
   JN_WITH_JOURNAL=${JN_WITH_JOURNAL# }
+  JN_UNUSED=${JN_UNUSED# }
   JN_EMPTY=${JN_EMPTY# }
   JN_UNREACHABLE=${JN_UNREACHABLE# }
   JN_SUMMARY=${JN_SUMMARY# }
@@ -368,8 +416,16 @@ ha_bootstrap() {
       LAST_STATE=journal-exists
       log "round $round: decision: WAIT. JournalNodes hold a journal for '$HDFS_NAMESERVICE' ($JN_WITH_JOURNAL), so the namespace exists but no NameNode holding it is up yet; it may be starting or formatting right now. Not formatting."
     elif [[ -z $JN_UNREACHABLE ]]; then
-      log "round $round: every JournalNode answered and none holds a journal for '$HDFS_NAMESERVICE': brand-new cluster; taking the format claim in ZooKeeper ($ZOOKEEPER_QUORUM, znode $CLAIM_PARENT/$HDFS_NAMESERVICE)"
+      if [[ -n $JN_UNUSED ]]; then
+        log "round $round: every JournalNode answered; $JN_UNUSED hold a journal for '$HDFS_NAMESERVICE' that no NameNode ever wrote to (promised and writer epochs 0: an interrupted format), the others none: no namespace was ever used; taking the format claim in ZooKeeper ($ZOOKEEPER_QUORUM, znode $CLAIM_PARENT/$HDFS_NAMESERVICE)"
+      else
+        log "round $round: every JournalNode answered and none holds a journal for '$HDFS_NAMESERVICE': brand-new cluster; taking the format claim in ZooKeeper ($ZOOKEEPER_QUORUM, znode $CLAIM_PARENT/$HDFS_NAMESERVICE)"
+      fi
       if take_format_claim; then
+        if [[ -n $JN_UNUSED ]]; then
+          log "round $round: decision: FORMAT AGAIN with -force (the unused journals on $JN_UNUSED are replaced). This pod ($POD_NAME) holds the format claim."
+          run_format --force-unused-journals
+        fi
         log "round $round: decision: FORMAT. This pod ($POD_NAME) holds the format claim."
         run_format
       fi
@@ -402,21 +458,74 @@ dir_entries() {
   printf '%s\n' "${names# }"
 }
 
+# metadata_state DIR: set META_STATE to
+#   complete    - current/VERSION and at least one current/fsimage_<txid>
+#   empty       - DIR missing or empty
+#   incomplete  - no fsimage and no edits, nothing but VERSION/seen_txid/empty folders: what an
+#                 interrupted format or bootstrapStandby leaves (Hadoop writes VERSION and seen_txid
+#                 first and the fsimage last)
+#   unknown     - anything else (fsimage without VERSION, edits without fsimage, ...)
+# and META_DETAIL to the names found.
+metadata_state() {
+  local dir=$1 path name have_version=false have_image=false other=""
+  META_DETAIL=$(dir_entries "$dir")
+  if [[ -z $META_DETAIL ]]; then
+    META_STATE=empty
+    return 0
+  fi
+  [[ -f $dir/current/VERSION ]] && have_version=true
+  for path in "$dir"/current/fsimage_*; do
+    name=${path##*/}
+    [[ $name =~ ^fsimage_[0-9]+$ ]] && have_image=true
+  done
+  if [[ $have_version == true && $have_image == true ]]; then
+    META_STATE=complete
+    return 0
+  fi
+  for path in "$dir"/* "$dir"/current/*; do
+    [[ -e $path ]] || continue
+    name=${path#"$dir"/}
+    case $name in
+      current | current/VERSION | current/seen_txid | in_use.lock | current/*.tmp) ;;
+      *) other+=" $name" ;;
+    esac
+  done
+  META_DETAIL="VERSION=$have_version fsimage=$have_image${other:+ other:$other}"
+  if [[ $have_image == false && -z $other ]]; then
+    META_STATE=incomplete
+  else
+    META_STATE=unknown
+  fi
+}
+
+# set_aside DIR: rename an incomplete metadata directory to DIR.incomplete-<UTC time> (never delete).
+set_aside() {
+  local target
+  target="$1.incomplete-$(date -u '+%Y%m%dT%H%M%SZ')"
+  mv "$1" "$target"
+  log "moved the incomplete metadata to $target (kept for inspection; remove it once the NameNode runs)"
+}
+
 main() {
-  local entries
   require_env NAMENODE_NAME_DIR POD_NAME
   int_setting BOOTSTRAP_TIMEOUT_SECONDS 600
   int_setting BOOTSTRAP_RETRY_SECONDS 10
   bool_setting HDFS_HA_ENABLED false
 
-  if [[ -f $NAMENODE_NAME_DIR/current/VERSION ]]; then
-    log "existing metadata in $NAMENODE_NAME_DIR (current/VERSION present), not formatting and not bootstrapping; the NameNode starts from it"
-    exit 0
-  fi
-  entries=$(dir_entries "$NAMENODE_NAME_DIR")
-  if [[ -n $entries ]]; then
-    log "WARNING: $NAMENODE_NAME_DIR has no current/VERSION but is not empty ($entries). Hadoop will refuse to format or bootstrap over it without -force; inspect and clean it by hand if this step fails."
-  fi
+  metadata_state "$NAMENODE_NAME_DIR"
+  case $META_STATE in
+    complete)
+      log "existing metadata in $NAMENODE_NAME_DIR (current/VERSION and an fsimage), not formatting and not bootstrapping; the NameNode starts from it"
+      exit 0
+      ;;
+    incomplete)
+      log "$NAMENODE_NAME_DIR holds incomplete metadata ($META_DETAIL): a format or bootstrapStandby was interrupted before it wrote the fsimage"
+      set_aside "$NAMENODE_NAME_DIR"
+      ;;
+    unknown)
+      die "$NAMENODE_NAME_DIR is neither empty nor complete NameNode metadata ($META_DETAIL). Not formatting and not bootstrapping over it: inspect it (kubectl exec into this pod's bootstrap container, or mount the PVC), restore it from a backup or move it away by hand."
+      ;;
+  esac
 
   if [[ $HDFS_HA_ENABLED != true ]]; then
     log "non-HA NameNode with no metadata in $NAMENODE_NAME_DIR: formatting a new namespace"

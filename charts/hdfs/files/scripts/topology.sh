@@ -7,12 +7,16 @@
 # sidecar (files/topology/mapper.py): one "<ip-or-hostname> <rack>" pair per line, racks of the
 # form /<zone>/<node>. Lines starting with '#' are comments.
 #
-# An address missing from the map, or a missing map file, gets TOPOLOGY_DEFAULT_RACK
-# (default /default-rack). The chart sets it to a rack as deep as the mapped ones
-# (/default-zone/default-rack): HDFS refuses DataNodes whose rack depth differs from the others.
+# When any address is missing from the map (or the map is not written yet), the script prints
+# nothing and exits 1. Hadoop then caches nothing for these addresses and asks again next time
+# (CachedDNSToSwitchMapping caches only answers; a default rack would be cached for good): a
+# DataNode is refused and registers again 5 s later (the chart sets
+# dfs.namenode.reject-unresolved-dn-topology-mapping), a client is sorted as off-rack for that call.
+# What stays cached: an address's rack from its first answer until the NameNode restarts. A new pod
+# that gets the address of a pod that ran on another node keeps that node's rack (see "Rack
+# awareness" in the chart README).
 #
-# Environment: TOPOLOGY_MAP_FILE (default /var/run/hdfs-topology/topology.map),
-# TOPOLOGY_DEFAULT_RACK (default /default-rack).
+# Environment: TOPOLOGY_MAP_FILE (default /var/run/hdfs-topology/topology.map).
 #
 # Speed matters: the NameNode calls this synchronously when DataNodes register and when it
 # sorts block locations for a new client, so the map file is read once into an associative
@@ -28,7 +32,6 @@ fi
 . "$SCRIPT_DIR/lib.sh"
 
 MAP_FILE=${TOPOLOGY_MAP_FILE:-/var/run/hdfs-topology/topology.map}
-DEFAULT_RACK=${TOPOLOGY_DEFAULT_RACK:-/default-rack}
 
 declare -A RACKS=()
 
@@ -36,7 +39,7 @@ declare -A RACKS=()
 load_map() {
   local key rack _rest
   if [[ ! -r $1 ]]; then
-    log "map file $1 not readable yet; answering $DEFAULT_RACK"
+    log "map file $1 not readable yet"
     return 0
   fi
   while read -r key rack _rest || [[ -n ${key:-} ]]; do
@@ -47,8 +50,8 @@ load_map() {
   done <"$1"
 }
 
-# rack_of ADDRESS: set RACK to the rack of ADDRESS. A host name that is not in the map is
-# tried again without its domain (pod-0.svc.ns.svc.cluster.local -> pod-0).
+# rack_of ADDRESS: set RACK to the rack of ADDRESS, or "" when the map does not know it. A host
+# name that is not in the map is tried again without its domain (pod-0.svc.ns.svc.cluster.local -> pod-0).
 rack_of() {
   local addr=$1 short
   RACK=""
@@ -59,18 +62,22 @@ rack_of() {
     short=${addr%%.*}
     RACK=${RACKS[$short]:-}
   fi
-  if [[ -z $RACK ]]; then
-    RACK=$DEFAULT_RACK
-  fi
 }
 
 main() {
-  local addr out=""
+  local addr out="" unknown=""
   load_map "$MAP_FILE"
   for addr in "$@"; do
     rack_of "$addr"
+    if [[ -z $RACK ]]; then
+      unknown+=" $addr"
+    fi
     out+="${out:+ }$RACK"
   done
+  if [[ -n $unknown ]]; then
+    log "no rack known yet for:$unknown (the NameNode asks again later)"
+    exit 1
+  fi
   printf '%s\n' "$out"
 }
 

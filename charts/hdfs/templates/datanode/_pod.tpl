@@ -1,6 +1,7 @@
 {{/*
 DataNode pod template, shared by the StatefulSet (PVC disks) and the DaemonSet
-(hostPath disks). Data directories are /hadoop/dfs/data<i> in both modes.
+(hostPath disks). Volumes are mounted at /hadoop/dfs/data<i> in both modes; the DataNode's data
+directories are the folder "data" inside each (hdfs.datanode.dataDirs).
 */}}
 {{- define "hdfs.datanode.podTemplate" -}}
 {{- $v := .Values.datanode -}}
@@ -15,6 +16,38 @@ spec:
   dnsPolicy: ClusterFirstWithHostNet
   {{- end }}
   initContainers:
+    {{- if $v.volumePermissions.enabled }}
+    # Opt-in (datanode.volumePermissions.enabled): as root, create the "data" folder of each volume and
+    # give it to the DataNode's user, mode 700. Only that folder, never the volume or anything else on it.
+    - name: volume-permissions
+      image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      command: ["bash", "-euo", "pipefail", "/opt/hdfs-scripts/datanode-volume-permissions.sh"]
+      env:
+        - name: DATANODE_DATA_DIRS
+          value: {{ include "hdfs.datanode.dataDirs" . | quote }}
+        - name: DATANODE_OWNER
+          value: {{ include "hdfs.datanode.owner" . | quote }}
+      resources:
+        {{- toYaml $v.volumePermissions.resources | nindent 8 }}
+      securityContext:
+        runAsUser: 0
+        runAsGroup: 0
+        runAsNonRoot: false
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities:
+          drop: ["ALL"]
+          add: ["CHOWN", "FOWNER"]
+      volumeMounts:
+        - name: scripts
+          mountPath: /opt/hdfs-scripts
+          readOnly: true
+        {{- range $i := until (int (include "hdfs.datanode.volumeCount" .)) }}
+        - name: data{{ $i }}
+          mountPath: /hadoop/dfs/data{{ $i }}
+        {{- end }}
+    {{- end }}
     - name: wait-for-namenode
       image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
@@ -23,11 +56,17 @@ spec:
         {{- include "hdfs.env.common" . | nindent 8 }}
         - name: NAMENODE_RPC_ADDRESSES
           value: {{ include "hdfs.namenode.rpcAddresses" . | quote }}
+        - name: DATANODE_DATA_DIRS
+          value: {{ include "hdfs.datanode.dataDirs" . | quote }}
       resources:
         {{- toYaml $v.wait.resources | nindent 8 }}
       {{- include "hdfs.container.securityContext" $v.containerSecurityContext | nindent 6 }}
       volumeMounts:
         {{- include "hdfs.volumeMounts.common" . | nindent 8 }}
+        {{- range $i := until (int (include "hdfs.datanode.volumeCount" .)) }}
+        - name: data{{ $i }}
+          mountPath: /hadoop/dfs/data{{ $i }}
+        {{- end }}
   containers:
     - name: datanode
       image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
@@ -72,9 +111,9 @@ spec:
       {{- include "hdfs.container.securityContext" $v.containerSecurityContext | nindent 6 }}
       volumeMounts:
         {{- include "hdfs.volumeMounts.common" . | nindent 8 }}
-        {{- range $i, $dir := splitList "," (include "hdfs.datanode.dataDirs" .) }}
+        {{- range $i := until (int (include "hdfs.datanode.volumeCount" .)) }}
         - name: data{{ $i }}
-          mountPath: {{ $dir }}
+          mountPath: /hadoop/dfs/data{{ $i }}
         {{- end }}
         {{- with $v.extraVolumeMounts }}
         {{- toYaml . | nindent 8 }}

@@ -13,12 +13,6 @@ NameNode container reads it through files/scripts/topology.sh.
 
 {{- define "hdfs.topology.mapFile" -}}/var/run/hdfs-topology/topology.map{{- end -}}
 
-{{/*
-Rack of addresses missing from the map. As deep as /<zone>/<node>: the NameNode rejects a
-DataNode whose rack depth differs from the ones already registered.
-*/}}
-{{- define "hdfs.topology.defaultRack" -}}/default-zone/default-rack{{- end -}}
-
 {{/* core-site.xml properties of the topology script. */}}
 {{- define "hdfs.topology.coreSite" -}}
 net.topology.script.file.name: /opt/hdfs-scripts/topology.sh
@@ -30,8 +24,6 @@ net.topology.script.number.args: 100
 {{- if .Values.rackAwareness.enabled -}}
 - name: TOPOLOGY_MAP_FILE
   value: {{ include "hdfs.topology.mapFile" . }}
-- name: TOPOLOGY_DEFAULT_RACK
-  value: {{ include "hdfs.topology.defaultRack" . }}
 {{- end }}
 {{- end -}}
 
