@@ -245,7 +245,9 @@ class Writer:
         self.dir = f"/writers/{name}"
 
     def start(self):
-        cmd = (f'nohup java -cp "$(hadoop classpath):/tmp/writer" HdfsWriter write {self.uri} {self.dir} '
+        # The JVM options of the chart's own hdfs commands (HADOOP_OPTS: the short DNS cache) as a
+        # well-configured client has them.
+        cmd = (f'nohup java $HADOOP_OPTS -cp "$(hadoop classpath):/tmp/writer" HdfsWriter write {self.uri} {self.dir} '
                f'/tmp/stop-{self.name} > /tmp/writer-{self.name}.log 2> /tmp/writer-{self.name}.err &')
         result = self.pod.exec(self.container, ["bash", "-c", cmd], timeout=30)
         if result.returncode:
@@ -271,8 +273,7 @@ class Writer:
         self.stop_file.write_text("")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            running = self.pod.exec(self.container, ["bash", "-c", f"pgrep -f 'HdfsWriter write .* {self.dir} ' || true"])
-            if not running.stdout.strip():
+            if "STOPPED" in self.lines():
                 break
             time.sleep(0.5)
         else:

@@ -1147,9 +1147,12 @@ class StatefulSet:
             return self.create_pod(ordinal)
         return None
 
-    def scale(self, replicas):
-        """Scale to ``replicas``: new ordinals are created, the highest ones deleted (claims kept)."""
+    def scale(self, replicas, new_obj=None):
+        """Scale to ``replicas`` (new_obj: the StatefulSet as re-rendered with that count): new ordinals
+        are created, the highest ones deleted (their claims kept)."""
         old = self.replicas
+        if new_obj is not None:
+            self.obj = new_obj
         self.obj["spec"]["replicas"] = replicas
         for i in range(old, replicas):
             self.create_pod(i)

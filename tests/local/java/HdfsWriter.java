@@ -20,7 +20,7 @@ import org.apache.hadoop.fs.Path;
  *   write URI DIR STOPFILE   write DIR/0, DIR/1, ... one file after the other until STOPFILE exists;
  *                            for each file print "ACK n <millis>" once close() returned (the write is
  *                            acknowledged: every block is on its replication pipeline) or
- *                            "FAIL n <millis> <exception>" and go on with n+1
+ *                            "FAIL n <millis> <exception>" and go on with n+1; "STOPPED" at the end
  *   verify URI DIR ACKFILE   read every file whose "ACK n" line is in ACKFILE and compare its bytes;
  *                            print "verified N missing M corrupt C" (exit 1 when M + C > 0)
  *
@@ -58,6 +58,8 @@ public class HdfsWriter {
         System.out.println("ACK " + n + " " + System.currentTimeMillis());
         System.out.flush();
       }
+      System.out.println("STOPPED");
+      System.out.flush();
     } else if (args[0].equals("verify")) {
       long verified = 0, missing = 0, corrupt = 0;
       try (BufferedReader acks = new BufferedReader(new FileReader(args[3]))) {
