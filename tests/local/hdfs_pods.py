@@ -21,7 +21,7 @@ from polling import wait_for
 from suite import helm
 
 ROOT = Path(__file__).resolve().parents[2]
-IMAGES = ("apache-hadoop", "zookeeper")
+IMAGES = ("apache-hadoop", "zookeeper", "python")
 
 
 def available():
@@ -65,6 +65,13 @@ class HdfsRelease:
         values.update(set_values or {})
         return helm.render(ROOT / "charts" / self.chart, list(values_files or self.values_files),
                            set_values=values, release=self.release, namespace=self.namespace)
+
+    def configure(self, set_values=None, extra_objects=()):
+        """Before install: render again with more values (e.g. addresses known only once the
+        cluster's network exists) and add objects a user creates (Secrets)."""
+        self.set_values.update(set_values or {})
+        self.objects = self.render() + list(extra_objects)
+        self.cluster.update_objects(self.objects)
 
     def object(self, kind, suffix):
         """The rendered object of ``kind`` whose name ends with ``suffix`` (e.g. "namenode")."""
@@ -157,6 +164,28 @@ class HdfsRelease:
         if check and result.returncode != 0:
             raise RuntimeError(f"hdfs {' '.join(args)} failed ({result.returncode}): {result.stderr[-2000:]}")
         return result
+
+    def hdfs_kinit(self, *args, timeout=180, check=True):
+        """``hdfs ARGS`` in the client pod after a kinit with the pod's keytab (secure profile; the
+        chart's own kerberos_login of lib.sh, as its helm test does)."""
+        client = self.client()
+        container = client.main_containers[0].name
+        script = '. /opt/hdfs-scripts/lib.sh; kerberos_login; exec hdfs "$@"'
+        result = client.exec(container, ["bash", "-euo", "pipefail", "-c", script, "hdfs", *args], timeout=timeout)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"hdfs {' '.join(args)} failed ({result.returncode}): {result.stderr[-2000:]}")
+        return result
+
+    def namenode_states_secure(self):
+        """{pod name: HA state} through `hdfs haadmin -getAllServiceState` (HTTPS-only profiles have no
+        plain HTTP JMX to read)."""
+        out = self.hdfs_kinit("haadmin", "-ns", self.nameservice, "-getAllServiceState").stdout
+        states = {}
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) == 2:
+                states[parts[0].split(".")[0].split(":")[0]] = parts[1]
+        return states
 
     def helm_test(self, timeout=300):
         """Run the chart's helm test pod to completion; return (exit code, its log)."""

@@ -1,7 +1,8 @@
 """A throwaway MIT Kerberos KDC for tests/local (Debian's krb5-kdc, krb5-admin-server, krb5-user).
 
-KDC(tmp_dir, realm) creates a realm database under tmp_dir (``kdb5_util create -s`` with a random
-master password), starts ``krb5kdc -n`` (foreground) listening on a free 127.0.0.1 port (UDP and
+KDC(tmp_dir, realm, host) creates a realm database under tmp_dir (``kdb5_util create -s`` with a
+random master password), starts ``krb5kdc -n`` (foreground) listening on a free port of ``host``
+(default 127.0.0.1; the pods of tests/local/kubelet.py reach it on their bridge's address; UDP and
 TCP), and waits until it accepts TCP connections. Every tool runs with its own environment
 (KRB5_CONFIG = <tmp_dir>/krb5.conf, KRB5_KDC_PROFILE = <tmp_dir>/kdc.conf), so the machine's
 /etc/krb5.conf and /etc/krb5kdc are never read or changed.
@@ -60,16 +61,17 @@ class KDC:
     Attributes: realm (str), port (int), address ("127.0.0.1:<port>"), dir (Path),
     env (dict: the environment the Kerberos tools of this realm run with)."""
 
-    def __init__(self, tmp_dir, realm="LOCAL.TEST", ticket_lifetime="1h"):
+    def __init__(self, tmp_dir, realm="LOCAL.TEST", ticket_lifetime="1h", host="127.0.0.1"):
         self.realm = realm
+        self.host = host
         self.dir = Path(tmp_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
-        self.address = f"127.0.0.1:{self.port}"
+        self.address = f"{host}:{self.port}"
         (self.dir / "kdc.conf").write_text(
             "[kdcdefaults]\n"
-            f"  kdc_listen = 127.0.0.1:{self.port}\n"
-            f"  kdc_tcp_listen = 127.0.0.1:{self.port}\n"
+            f"  kdc_listen = {host}:{self.port}\n"
+            f"  kdc_tcp_listen = {host}:{self.port}\n"
             "[realms]\n"
             f"  {realm} = {{\n"
             f"    database_name = {self.dir / 'principal'}\n"
@@ -114,7 +116,7 @@ class KDC:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"krb5kdc exited ({self.proc.returncode}): {self.logs()}")
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                socket.create_connection((self.host, self.port), timeout=1).close()
                 return
             except OSError:
                 time.sleep(0.1)

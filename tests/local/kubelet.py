@@ -54,6 +54,7 @@ import os
 import shlex
 import signal
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -609,7 +610,7 @@ class Pod:
                     _run("mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(path))
                 if fs_group is not None:
                     _apply_fs_group(path, int(fs_group), "Always")
-            elif "configMap" in vol or "secret" in vol:
+            elif "configMap" in vol or "secret" in vol or "projected" in vol:
                 self._write_projected(vol, path, fs_group)
             elif "hostPath" in vol:
                 hp = vol["hostPath"]
@@ -642,9 +643,26 @@ class Pod:
                 self.volume_dirs[name] = path
 
     def _projected_files(self, vol):
+        if "projected" in vol:
+            files = {}
+            for source in vol["projected"].get("sources", []):
+                if "serviceAccountToken" in source:
+                    # The kubelet asks the API server for a token; this test cluster has none.
+                    files[source["serviceAccountToken"]["path"]] = b"no-api-server-in-this-test-cluster"
+                elif "downwardAPI" in source:
+                    for item in source["downwardAPI"]["items"]:
+                        field = item["fieldRef"]["fieldPath"]
+                        files[item["path"]] = {"metadata.namespace": self.cluster.namespace,
+                                               "metadata.name": self.name}[field].encode()
+                else:
+                    sub, _ = self._projected_files(source)
+                    files.update(sub)
+            return files, _octal(vol["projected"].get("defaultMode"), 0o644)
         if "configMap" in vol:
             src = vol["configMap"]
-            obj = self.cluster.object("ConfigMap", src["name"])
+            obj = self.cluster.object("ConfigMap", src["name"]) if src["name"] != "kube-root-ca.crt" else {
+                # Every namespace has it; this test cluster has no API server and no CA.
+                "data": {"ca.crt": "# no API server in this test cluster\n"}}
             data = {k: v.encode() for k, v in (obj.get("data") or {}).items()}
             data.update({k: base64.b64decode(v) for k, v in (obj.get("binaryData") or {}).items()})
         else:
@@ -666,7 +684,7 @@ class Pod:
     def refresh_projected_volumes(self):
         fs_group = (self.spec.get("securityContext") or {}).get("fsGroup")
         for vol in self.spec.get("volumes", []):
-            if "configMap" in vol or "secret" in vol:
+            if "configMap" in vol or "secret" in vol or "projected" in vol:
                 self._write_projected(vol, self.volume_dirs[vol["name"]], fs_group)
 
     # -- running containers ----------------------------------------------------------------------
@@ -768,7 +786,7 @@ class Pod:
             lines.append(f'mkdir -p "$(dirname "$R{target}")"; [ -e "$R{target}" ] || touch "$R{target}"' if is_file
                          else f'mkdir -p "$R{target}"')
             volume = next((v for v in self.spec.get("volumes", []) if v["name"] == m["name"]), {})
-            binds.append((src, target, m.get("readOnly") or "configMap" in volume or "secret" in volume))
+            binds.append((src, target, m.get("readOnly") or any(k in volume for k in ("configMap", "secret", "projected"))))
         if read_only:
             lines += [f'mount -o remount,ro "$R{t}"' for t in overlays]
             lines.append('mount -o remount,ro "$R"')
@@ -867,9 +885,11 @@ class Pod:
                 return False
         if "httpGet" in probe:
             scheme = probe["httpGet"].get("scheme", "HTTP").lower()
+            # As the kubelet: an HTTPS probe does not verify the server's certificate.
+            context = ssl._create_unverified_context() if scheme == "https" else None
             try:
                 with urllib.request.urlopen(f"{scheme}://{self.ip}:{port}{probe['httpGet'].get('path', '/')}",
-                                            timeout=timeout) as resp:
+                                            timeout=timeout, context=context) as resp:
                     return 200 <= resp.status < 400
             except OSError:
                 return False
