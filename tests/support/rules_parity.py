@@ -9,7 +9,7 @@ import yaml
 from suite import helm, merge, rules
 
 ROOT = Path(__file__).resolve().parents[2]
-PATH_LINE = re.compile(r"^([a-zA-Z][\w.\[\]]*): ", re.M)
+PATH_LINE = re.compile(r"^([a-zA-Z][\w.\-\[\]]*): ", re.M)
 
 
 def helm_paths(chart, values, major, tmp_path):

@@ -31,3 +31,63 @@ Usage: include "common.validate.memoryLimit" (dict "path" "namenode" "resources"
 {{- printf "%s.resources.limits.memory: is required: the JVM heap is sized from the container memory limit (a quantity such as 2Gi)" .path -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+"" when a PodDisruptionBudget keeps a quorum's majority, else a message: the pods it lets be evicted
+at once (maxUnavailable wins when set; percentages round up, as the disruption controller does) must
+leave a majority of replicaCount.
+Usage: include "common.validate.pdbQuorum" (dict "path" "zookeeper" "values" .Values.zookeeper "members" "servers" "what" "the ensemble")
+*/}}
+{{- define "common.validate.pdbQuorum" -}}
+{{- $n := int .values.replicaCount -}}
+{{- $pdb := .values.pdb -}}
+{{- $spare := sub $n (add (div $n 2) 1) -}}
+{{- if and $pdb.create (gt $n 0) -}}
+{{- $key := ternary "minAvailable" "maxUnavailable" (kindIs "invalid" $pdb.maxUnavailable) -}}
+{{- $raw := toString (index $pdb $key) -}}
+{{- $amount := 0 -}}
+{{- if hasSuffix "%" $raw -}}
+{{- $amount = int (ceil (divf (mul (int (trimSuffix "%" $raw)) $n) 100.0)) -}}
+{{- else -}}
+{{- $amount = int $raw -}}
+{{- end -}}
+{{- $evictable := ternary (sub $n $amount) $amount (eq $key "minAvailable") -}}
+{{- if gt (int $evictable) $spare -}}
+{{- if eq $key "maxUnavailable" -}}
+{{- printf "%s.pdb.maxUnavailable: %s lets %d of %d %s be evicted at once, which breaks %s's majority of %d (at most %d)" .path $raw (int $evictable) $n .members .what (add (div $n 2) 1) $spare -}}
+{{- else -}}
+{{- printf "%s.pdb.minAvailable: %s lets %d of %d %s be evicted at once, which breaks %s's majority of %d (at least %d)" .path $raw (int $evictable) $n .members .what (add (div $n 2) 1) (add (div $n 2) 1) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Messages (one per line) for memory quantities written in millibytes: "2048m" is 2.048 bytes (the
+suffix m is 1/1000), which Kubernetes accepts and no JVM survives. Walks every "resources" map below
+.value (limits and requests).
+Usage: splitList "\n" (include "common.validate.memoryUnits" (dict "path" "" "value" .Values))
+*/}}
+{{- define "common.validate.memoryUnits" -}}
+{{- $out := list -}}
+{{- range $key, $val := .value -}}
+{{- $p := ternary $key (printf "%s.%s" $.path $key) (eq $.path "") -}}
+{{- if kindIs "map" $val -}}
+{{- if eq $key "resources" -}}
+{{- range $section := list "limits" "requests" -}}
+{{- $entries := get $val $section -}}
+{{- if kindIs "map" $entries -}}
+{{- $m := get $entries "memory" -}}
+{{- if and (kindIs "string" $m) (regexMatch "^[0-9]+(\\.[0-9]*)?m$" $m) -}}
+{{- $out = append $out (printf "%s.%s.memory: '%s' is %s millibytes (the suffix m is 1/1000 of a byte); mebibytes are written Mi (a quantity such as %sMi)" $p $section $m (trimSuffix "m" $m) (trimSuffix "m" $m)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- else -}}
+{{- $sub := include "common.validate.memoryUnits" (dict "path" $p "value" $val) -}}
+{{- if $sub -}}{{- $out = append $out $sub -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- join "\n" $out -}}
+{{- end -}}

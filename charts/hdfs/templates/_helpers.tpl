@@ -276,3 +276,45 @@ securityContext:
   mountPath: /etc/hadoop/exclude
   readOnly: true
 {{- end -}}
+
+{{/*
+coreSite/hdfsSite keys the chart derives from its values: {key: the value to set instead}. A key
+ending in "." is a prefix (dfs.namenode.rpc-address.<ns>.<id>).
+*/}}
+{{- define "hdfs.ownedKeys.core" -}}
+fs.defaultFS: ha.nameservice
+ha.zookeeper.quorum: zookeeper or externalZookeeper.quorum
+ha.zookeeper.parent-znode: ha.zookeeperParentZnode
+hadoop.prometheus.endpoint.enabled: metrics.enabled
+hadoop.security.authentication: security.kerberos.enabled
+net.topology.script.file.name: rackAwareness.enabled
+{{- end -}}
+{{- define "hdfs.ownedKeys.hdfs" -}}
+dfs.nameservices: ha.nameservice
+dfs.ha.namenodes.: namenode.replicaCount
+dfs.namenode.rpc-address: namenode.service.ports.rpc
+dfs.namenode.rpc-address.: namenode.service.ports.rpc
+dfs.namenode.http-address: namenode.service.ports.http
+dfs.namenode.http-address.: namenode.service.ports.http
+dfs.namenode.https-address: namenode.service.ports.https
+dfs.namenode.https-address.: namenode.service.ports.https
+dfs.namenode.name.dir: namenode.persistence
+dfs.namenode.shared.edits.dir: journalnode.replicaCount
+dfs.journalnode.edits.dir: journalnode.persistence
+dfs.journalnode.rpc-address: journalnode.service.ports.rpc
+dfs.journalnode.http-address: journalnode.service.ports.http
+dfs.datanode.data.dir: datanode.persistence.volumeCount or datanode.hostPath.dirs
+dfs.datanode.address: datanode.ports.data
+dfs.datanode.http.address: datanode.ports.http
+dfs.datanode.ipc.address: datanode.ports.ipc
+dfs.replication: config.replication
+dfs.blocksize: config.blockSize
+dfs.permissions.enabled: config.permissionsEnabled
+dfs.webhdfs.enabled: config.webhdfsEnabled
+dfs.ha.automatic-failover.enabled: ha.enabled
+dfs.ha.fencing.methods: ha.fencingMethods
+dfs.ha.log-roll.period: ha.editLogRollPeriodSeconds
+dfs.ha.zkfc.port: namenode.zkfc.port
+dfs.hosts.exclude: datanode.decommission
+dfs.client.failover.proxy.provider.: ha.enabled
+{{- end -}}
