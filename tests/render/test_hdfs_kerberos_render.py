@@ -233,12 +233,11 @@ def test_spnego_web_ui_switches_probes_to_tcp(tmp_path):
         assert c["livenessProbe"]["tcpSocket"] == {"port": "https"}, component
 
 
-def test_per_host_keytabs_daemonset_existing_krb5_and_external_zookeeper(tmp_path):
+def test_per_host_keytabs_existing_krb5_and_external_zookeeper(tmp_path):
     objects = render({
         "security": {"kerberos": {"keytab": {"perHost": True}, "zookeeperSasl": True,
                                   "krb5": {"existingConfigMap": "site-krb5", "existingConfigMapKey": "krb5"}},
                      "tls": {"keyPasswordKey": "key-password", "storeType": "pkcs12"}},
-        "datanode": {"kind": "DaemonSet"},
         "zookeeper": {"enabled": False}, "externalZookeeper": {"quorum": "zk.example.com:2181"}}, tmp_path)
     assert not find(objects, "ConfigMap", name=f"{FULL}-krb5")
     nn = pod_spec(objects, "namenode")
@@ -247,14 +246,21 @@ def test_per_host_keytabs_daemonset_existing_krb5_and_external_zookeeper(tmp_pat
     assert env(nn["containers"][0])["KERBEROS_KEYTAB"] == "/etc/security/keytabs/$(POD_NAME).keytab"
     assert env(nn["containers"][0])["HDFS_KEY_PASSWORD"]["secretKeyRef"]["key"] == "key-password"
     dn = env(pod_spec(objects, "datanode")["containers"][0])
-    assert dn["NODE_NAME"] == {"fieldRef": {"fieldPath": "spec.nodeName"}}
-    assert dn["KERBEROS_KEYTAB"] == "/etc/security/keytabs/$(NODE_NAME).keytab"
-    assert "KERBEROS_PRINCIPAL" not in dn  # hostNetwork/DaemonSet: Hadoop substitutes _HOST itself
+    assert dn["KERBEROS_KEYTAB"] == "/etc/security/keytabs/$(POD_NAME).keytab"
     test = env(pod_spec(objects, "test")["containers"][0])
     assert test["KERBEROS_KEYTAB"] == f"/etc/security/keytabs/{FULL}-namenode-0.keytab"
     assert site(objects, "ssl-server.xml")["ssl.server.keystore.type"] == "pkcs12"
     # External ZooKeeper: clients still use SASL and set the ACL (the README says what to configure).
     assert site(objects, "core-site.xml")["ha.zookeeper.acl"] == "sasl:hdfs:rwcda"
+
+
+@pytest.mark.parametrize("datanode", [{"kind": "DaemonSet", "volumePermissions": {"enabled": True}},
+                                      {"hostNetwork": True}], ids=["daemonset", "host-network"])
+def test_kerberos_refuses_datanodes_whose_principal_the_namenodes_cannot_check(datanode, tmp_path):
+    """Hadoop's service authorization compares a DataNode's _HOST principal with the reverse DNS name of
+    the address it calls from: only StatefulSet pods behind their headless Service have one."""
+    with pytest.raises(helm.RenderError, match=r"datanode\.(kind|hostNetwork): must be"):
+        render({"datanode": datanode}, tmp_path)
 
 
 def test_zookeeper_sasl_can_be_turned_off(tmp_path):

@@ -112,7 +112,15 @@ def test_daemonset_datanodes_use_host_paths(renders):
     assert host_paths == ["/mnt/disk1/hdfs/datanode", "/mnt/disk2/hdfs/datanode"]
     mounts = {m["name"]: m["mountPath"] for m in containers(ds)["datanode"]["volumeMounts"]}
     data_dirs = site(objects, "hdfs-site.xml")["dfs.datanode.data.dir"].split(",")
-    assert data_dirs == [mounts["data0"], mounts["data1"]]
+    # The data directory is the folder "data" of each volume, never the volume root (the DataNode
+    # chmods its data directory, which it can only do as the owner).
+    assert data_dirs == [mounts["data0"] + "/data", mounts["data1"] + "/data"]
+    # The profile's root init container gives the DataNode those folders, and only them.
+    perms = containers(ds, init=True)["volume-permissions"]
+    assert env(perms)["DATANODE_DATA_DIRS"] == ",".join(data_dirs)
+    assert env(perms)["DATANODE_OWNER"] == "1000:100"
+    assert perms["securityContext"]["capabilities"] == {"drop": ["ALL"], "add": ["CHOWN", "FOWNER"]}
+    assert {m["name"] for m in perms["volumeMounts"]} == {"scripts", "data0", "data1"}
 
 
 def test_statefulset_datanodes_have_one_pvc_per_disk(renders):
@@ -144,7 +152,9 @@ def test_jvm_heaps_follow_the_memory_limit(renders, profile):
             assert c["resources"]["limits"]["memory"]
             if c["name"] == "topology-mapper":  # the only non-JVM container (Python)
                 continue
-            opts = [v for k, v in env(c).items() if k.endswith("_OPTS")]
+            # HADOOP_OPTS (every hdfs command: IPv4, the DNS cache) sets no heap.
+            assert "-Xmx" not in env(c).get("HADOOP_OPTS", "") and "RAMPercentage" not in env(c).get("HADOOP_OPTS", "")
+            opts = [v for k, v in env(c).items() if k.endswith("_OPTS") and k != "HADOOP_OPTS"]
             if c["name"] == "zookeeper":
                 assert env(c)["JVM_MAX_RAM_PERCENTAGE"]
             else:
@@ -163,6 +173,9 @@ def test_pods_run_as_the_image_users_without_privileges(renders, profile):
         for c in spec.get("initContainers", []) + spec["containers"]:
             sc = c["securityContext"]
             assert sc["allowPrivilegeEscalation"] is False and sc["capabilities"]["drop"] == ["ALL"]
+            if c["name"] == "volume-permissions":  # opt-in: the one root container, chown/chmod only
+                assert sc["runAsUser"] == 0 and sc["capabilities"]["add"] == ["CHOWN", "FOWNER"]
+                continue
             assert sc["runAsUser"] == expected_uid.get(c["name"], 1000)
 
 
@@ -254,21 +267,23 @@ def test_helm_test_pod(renders):
 
 
 def test_overrides_are_xml_escaped_and_win():
+    # dfs.client.use.datanode.hostname is one the chart sets (false) but does not derive from a value.
     objects = helm.render(CHART, set_values={"hdfsSite.dfs\\.test\\.special": "a&b<c>\"d'",
-                                             "hdfsSite.dfs\\.replication": "1",
+                                             "hdfsSite.dfs\\.client\\.use\\.datanode\\.hostname": "true",
                                              "coreSite.fs\\.trash\\.interval": "1440",
                                              "config.replication": 2},
                           release=RELEASE, namespace=NAMESPACE)
     hdfs, core = site(objects, "hdfs-site.xml"), site(objects, "core-site.xml")
     assert hdfs["dfs.test.special"] == "a&b<c>\"d'"
-    assert hdfs["dfs.replication"] == "1"
+    assert hdfs["dfs.client.use.datanode.hostname"] == "true"
+    assert hdfs["dfs.replication"] == "2"
     assert core["fs.trash.interval"] == "1440"
 
 
 def test_large_numbers_are_not_written_in_exponent_form():
-    objects = helm.render(CHART, set_values={"hdfsSite.dfs\\.blocksize": 268435456}, release=RELEASE,
-                          namespace=NAMESPACE)
-    assert site(objects, "hdfs-site.xml")["dfs.blocksize"] == "268435456"
+    objects = helm.render(CHART, set_values={"hdfsSite.dfs\\.datanode\\.du\\.reserved": 268435456},
+                          release=RELEASE, namespace=NAMESPACE)
+    assert site(objects, "hdfs-site.xml")["dfs.datanode.du.reserved"] == "268435456"
 
 
 def test_global_values_apply():

@@ -100,8 +100,10 @@ def test_mapper_sidecar_and_shared_map(enabled):
     assert not mapper_mounts["hdfs-topology"].get("readOnly")
     assert nn_mounts["hdfs-topology"] == {"name": "hdfs-topology", "mountPath": MAP_DIR, "readOnly": True}
     assert env(namenode)["TOPOLOGY_MAP_FILE"] == f"{MAP_DIR}/topology.map"
-    # the default rack is as deep as /<zone>/<node> (HDFS rejects mixed depths)
-    assert env(namenode)["TOPOLOGY_DEFAULT_RACK"].count("/") == 2
+    # no default rack: an address the map does not know is not answered (Hadoop caches nothing for
+    # it), and a DataNode without a rack is refused and registers again later
+    assert "TOPOLOGY_DEFAULT_RACK" not in env(namenode)
+    assert site(enabled, "hdfs-site.xml")["dfs.namenode.reject-unresolved-dn-topology-mapping"] == "true"
     # only NameNode pods run the mapper
     for workload in find(enabled, "StatefulSet") + find(enabled, "DaemonSet"):
         if workload["metadata"]["labels"]["app.kubernetes.io/component"] != "namenode":

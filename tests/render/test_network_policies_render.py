@@ -288,6 +288,7 @@ def test_allow_external_opens_only_the_client_ports():
 
 def test_node_cidrs_narrow_the_host_network_datanode_rule():
     objects = render_hdfs({"datanode.kind": "DaemonSet", "datanode.hostNetwork": "true",
+                           "datanode.volumePermissions.enabled": "true",
                            "networkPolicy.nodeCIDRs[0]": "10.20.0.0/16"})
     world = World(objects)
     assert not find(objects, "NetworkPolicy", name=f"{RELEASE}-hdfs-datanode"), "host-network pods ignore policies"

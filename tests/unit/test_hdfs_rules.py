@@ -80,8 +80,11 @@ def test_replication_exceeds_datanodes(defaults):
     assert p["config.replication"].message == ("dfs.replication 3 exceeds datanode.replicaCount 2, "
                                                "so every block would stay under-replicated")
     assert p["config.replication"].allowed == "1..2"
-    assert problems(defaults, {"datanode": {"kind": "DaemonSet", "replicaCount": 1},
+    assert problems(defaults, {"datanode": {"kind": "DaemonSet", "replicaCount": 1,
+                                            "volumePermissions": {"enabled": True}},
                                "config": {"replication": 3}}) == {}
+    # No DataNodes at all: the schema names datanode.replicaCount, this rule says nothing ("(1..0)").
+    assert "config.replication" not in problems(defaults, {"datanode": {"replicaCount": 0}})
 
 
 @pytest.mark.parametrize("component", ["namenode", "namenode.zkfc", "journalnode", "datanode", "zookeeper"])
@@ -135,3 +138,40 @@ def test_lint_cli_dedupes_schema_and_rule_problems(tmp_path):
     assert r.returncode == 1
     assert paths.count("datanode.persistence.size") == 1
     assert "journalnode.replicaCount" in paths
+
+
+@pytest.mark.parametrize("pdb, path, ok", [
+    ({"maxUnavailable": 1}, None, True),
+    ({"maxUnavailable": 2}, "maxUnavailable", False),
+    ({"maxUnavailable": "34%"}, "maxUnavailable", False),  # rounds up to 2 of 3
+    ({"maxUnavailable": "33%"}, None, True),  # 1 of 3
+    ({"maxUnavailable": None, "minAvailable": 2}, None, True),
+    ({"maxUnavailable": None, "minAvailable": "50%"}, None, True),  # 2 of 3 stay up (rounded up)
+    ({"maxUnavailable": None, "minAvailable": "33%"}, "minAvailable", False),  # 1 of 3 stays up
+])
+def test_quorum_pdbs_keep_a_majority(defaults, pdb, path, ok):
+    found = problems(defaults, {"journalnode": {"pdb": dict({"create": True}, **pdb)}})
+    key = f"journalnode.pdb.{path}" if path else None
+    if ok:
+        assert not [p for p in found if p.startswith("journalnode.pdb")]
+    else:
+        assert key in found, found
+
+
+def test_quorum_pdb_of_a_single_zookeeper_is_not_checked(defaults):
+    assert not [p for p in problems(defaults, {"zookeeper": {"replicaCount": 1}}) if p.startswith("zookeeper.pdb")]
+
+
+def test_owned_keys_name_the_value_to_set(defaults):
+    found = problems(defaults, {"hdfsSite": {"dfs.ha.namenodes.x": "nn0", "dfs.namenode.handler.count": 20},
+                                "coreSite": {"ha.zookeeper.quorum": "zk:2181", "fs.trash.interval": 60}})
+    assert found["hdfsSite.dfs.ha.namenodes.x"].allowed == "namenode.replicaCount"
+    assert found["coreSite.ha.zookeeper.quorum"].allowed == "zookeeper or externalZookeeper.quorum"
+    assert "hdfsSite.dfs.namenode.handler.count" not in found and "coreSite.fs.trash.interval" not in found
+
+
+def test_memory_in_millibytes_anywhere(defaults):
+    found = problems(defaults, {"tests": {"resources": {"requests": {"memory": "512m"}}},
+                                "namenode": {"resources": {"limits": {"memory": "2Gi", "cpu": "500m"}}}})
+    assert found["tests.resources.requests.memory"].allowed == "a quantity such as 512Mi"
+    assert not [p for p in found if p.startswith("namenode.resources")]  # cpu in millicores is right

@@ -43,6 +43,9 @@ def http_servers():
         server.close()
 
 
+EPOCHS = "__epochs__"  # journalnodes() spec key: (LastPromisedEpoch, LastWriterEpoch) of Journal-hdfs
+
+
 @pytest.fixture
 def journalnodes(http_servers):
     """journalnodes(spec, ...) -> list of host:port. spec: dict of journals, or None = down."""
@@ -53,11 +56,16 @@ def journalnodes(http_servers):
             if spec is None:
                 addresses.append(f"127.0.0.1:{closed_port()}")
                 continue
-            body = journalnode_jmx(spec)
+            epochs = spec.get(EPOCHS)
+            body = journalnode_jmx({k: v for k, v in spec.items() if k != EPOCHS})
 
-            def respond(path, body=body):
+            def respond(path, body=body, epochs=epochs):
                 if path == "/jmx?qry=Hadoop:service=JournalNode,name=JournalNodeInfo":
                     return 200, body
+                if path == "/jmx?qry=Hadoop:service=JournalNode,name=Journal-hdfs" and epochs:
+                    return 200, jmx({"name": "Hadoop:service=JournalNode,name=Journal-hdfs",
+                                     "LastPromisedEpoch": epochs[0], "LastWriterEpoch": epochs[1],
+                                     "LastWrittenTxId": 0, "LastJournalTimestamp": 0})
                 return 404, "{}"
 
             addresses.append(http_servers(respond).address)
@@ -70,7 +78,9 @@ def journalnodes(http_servers):
 # namenode-bootstrap.sh
 # --------------------------------------------------------------------------------------
 EMPTY = {}  # a JournalNode that answers and holds no journal
-OURS = {"hdfs": "true"}  # a JournalNode holding this nameservice's journal
+OURS = {"hdfs": "true"}  # a JournalNode holding this nameservice's journal (its epochs unknown)
+UNUSED = {"hdfs": "true", EPOCHS: (0, 0)}  # formatted, no NameNode ever wrote to it
+WRITTEN = {"hdfs": "true", EPOCHS: (3, 3)}  # formatted and written to
 
 
 def bootstrap_env(sandbox, jn_addresses, pod="hdfs-namenode-0", ha=True, **extra):
@@ -93,10 +103,19 @@ def run_bootstrap(sandbox, jn_addresses, **kwargs):
     return sandbox.run("namenode-bootstrap.sh", env=bootstrap_env(sandbox, jn_addresses, **kwargs))
 
 
-def write_metadata(sandbox):
+def write_metadata(sandbox, image=True, extra=()):
+    """A NameNode metadata folder: VERSION and seen_txid, with an fsimage when ``image`` (complete
+    metadata) or without (what an interrupted format or bootstrapStandby leaves); ``extra`` names
+    more files under current/."""
     current = sandbox.root / "name" / "current"
     current.mkdir(parents=True)
     (current / "VERSION").write_text("namespaceID=42\n")
+    (current / "seen_txid").write_text("0\n")
+    if image:
+        (current / "fsimage_0000000000000000000").write_text("image")
+        (current / "fsimage_0000000000000000000.md5").write_text("md5")
+    for name in extra:
+        (current / name).write_text("x")
 
 
 @pytest.mark.parametrize("cluster_id, expected", [
@@ -154,6 +173,61 @@ def test_existing_metadata_means_no_hadoop_call_at_all(sandbox, journalnodes, ha
     assert result.calls == []
     assert "existing metadata" in result.stderr
     assert "not formatting" in result.stderr
+
+
+@pytest.mark.parametrize("ha", [True, False])
+def test_incomplete_metadata_is_set_aside_and_redone(sandbox, journalnodes, ha):
+    """VERSION without an fsimage: a format or bootstrapStandby was interrupted (Hadoop writes VERSION
+    first, the fsimage last). The folder is kept aside, never deleted, and the step is redone."""
+    write_metadata(sandbox, image=False)
+    sandbox.scenario["peers"] = {"nn1": {"state": "active"}}
+    result = run_bootstrap(sandbox, journalnodes(OURS, OURS, OURS), ha=ha)
+    assert result.rc == 0, result
+    assert result.namenode_calls() == [BOOTSTRAP_STANDBY if ha else FORMAT], result
+    aside = list(sandbox.root.glob("name.incomplete-*"))
+    assert len(aside) == 1 and (aside[0] / "current" / "VERSION").read_text() == "namespaceID=42\n"
+    assert "incomplete metadata" in result.stderr
+
+
+@pytest.mark.parametrize("extra, image", [(("edits_0000000000000000001-0000000000000000002",), False),
+                                          (("fsimage_0000000000000000005",), True)])
+def test_metadata_neither_empty_nor_complete_is_left_alone(sandbox, journalnodes, extra, image):
+    write_metadata(sandbox, image=image, extra=extra)
+    (sandbox.root / "name" / "current" / "VERSION").unlink() if image else None
+    result = run_bootstrap(sandbox, journalnodes(OURS, OURS, OURS))
+    assert result.rc == 1, result
+    assert result.calls == [], result
+    assert "neither empty nor complete" in result.stderr
+    assert not list(sandbox.root.glob("name.incomplete-*"))
+
+
+def test_journals_formatted_but_never_written_are_formatted_again_by_the_claim_holder(sandbox, journalnodes):
+    """An interrupted format formatted two JournalNodes (epochs still 0) and not the third: no
+    NameNode ever wrote there, so the claim holder formats again, with -force."""
+    result = run_bootstrap(sandbox, journalnodes(UNUSED, UNUSED, EMPTY))
+    assert result.rc == 0, result
+    assert result.namenode_calls(allow_force=True) == [FORMAT + ["-force"]], result
+    assert sandbox.znodes()[CLAIM] == "hdfs-namenode-0"
+    assert "journal-never-written" in result.stderr
+
+
+def test_journals_with_an_epoch_are_never_formatted(sandbox, journalnodes):
+    result = run_bootstrap(sandbox, journalnodes(UNUSED, WRITTEN, EMPTY), BOOTSTRAP_TIMEOUT_SECONDS="3")
+    assert result.rc == 1, result
+    assert result.namenode_calls() == [], result
+    assert "REFUSING TO FORMAT" in result.stderr
+
+
+def test_bootstrap_standby_retried_without_the_precheck_after_a_residual_segment(sandbox, journalnodes):
+    """Exit code 6 with "Invalid log manifest": a JournalNode restarted mid-segment keeps a second
+    in-progress segment (HDFS-16645); the copy is redone with -skipSharedEditsCheck."""
+    sandbox.scenario.update(peers={"nn1": {"state": "active"}}, bootstrap_rc=[6, 0],
+                            bootstrap_stderr="QuorumException: ... Invalid log manifest (log [1424-? (in-progress)] "
+                                             "overlaps [15352-? (in-progress)])")
+    result = run_bootstrap(sandbox, journalnodes(OURS, OURS, OURS))
+    assert result.rc == 0, result
+    assert result.namenode_calls() == [BOOTSTRAP_STANDBY, BOOTSTRAP_STANDBY + ["-skipSharedEditsCheck"]], result
+    assert "HDFS-16645" in result.stderr
 
 
 @pytest.mark.parametrize("pod, peer_id, peer_state", [
@@ -321,7 +395,7 @@ def test_datanode_wait_succeeds_once_a_namenode_listens(sandbox):
     timer.start()
     try:
         result = sandbox.run("datanode-wait.sh", env={
-            "NAMENODE_RPC_ADDRESSES": f"127.0.0.1:{down}, 127.0.0.1:{later}",
+            "NAMENODE_RPC_ADDRESSES": f"127.0.0.1:{down}, 127.0.0.1:{later}", **data_dirs(sandbox),
             "BOOTSTRAP_TIMEOUT_SECONDS": "20", "BOOTSTRAP_RETRY_SECONDS": "1"})
     finally:
         timer.cancel()
@@ -334,11 +408,32 @@ def test_datanode_wait_succeeds_once_a_namenode_listens(sandbox):
 def test_datanode_wait_times_out(sandbox):
     port = closed_port()
     result = sandbox.run("datanode-wait.sh", env={
-        "NAMENODE_RPC_ADDRESSES": f"127.0.0.1:{port}",
+        "NAMENODE_RPC_ADDRESSES": f"127.0.0.1:{port}", **data_dirs(sandbox),
         "BOOTSTRAP_TIMEOUT_SECONDS": "1", "BOOTSTRAP_RETRY_SECONDS": "1"})
     assert result.rc == 1
     assert "giving up" in result.stderr
     assert f"127.0.0.1:{port}" in result.stderr.split("giving up", 1)[1]
+
+
+def data_dirs(sandbox, count=2):
+    """DATANODE_DATA_DIRS: the folder "data" of ``count`` volume folders (created, data folders not)."""
+    dirs = []
+    for i in range(count):
+        (sandbox.root / f"data{i}").mkdir(exist_ok=True)
+        dirs.append(str(sandbox.root / f"data{i}" / "data"))
+    return {"DATANODE_DATA_DIRS": ",".join(dirs)}
+
+
+def test_datanode_wait_refuses_a_datanode_storage_at_a_volume_root(sandbox):
+    """Chart 0.2.0 used the volume root as the data directory; blocks found there are not left behind."""
+    env = data_dirs(sandbox)
+    (sandbox.root / "data1" / "current").mkdir()
+    (sandbox.root / "data1" / "current" / "VERSION").write_text("storageType=DATA_NODE\n")
+    result = sandbox.run("datanode-wait.sh", env={"NAMENODE_RPC_ADDRESSES": f"127.0.0.1:{closed_port()}", **env,
+                                                  "BOOTSTRAP_TIMEOUT_SECONDS": "1"})
+    assert result.rc == 1, result
+    assert f"{sandbox.root / 'data1'} holds a DataNode storage at its root" in result.stderr
+    assert "giving up" not in result.stderr
 
 
 # --------------------------------------------------------------------------------------
@@ -353,15 +448,30 @@ def namenode_status(state):
     })
 
 
-@pytest.mark.parametrize("state, ready", [
-    ("active", True), ("standby", True), ("initializing", False), ("observer", False)])
-def test_namenode_probe(sandbox, http_servers, state, ready):
-    server = http_servers(lambda path: (200, namenode_status(state))
-                          if path == "/jmx?qry=Hadoop:service=NameNode,name=NameNodeStatus"
-                          else (404, "{}"))
+def namenode_info(safemode):
+    return jmx({"name": "Hadoop:service=NameNode,name=NameNodeInfo", "Safemode": safemode, "Total": 1})
+
+
+SAFEMODE_ON = "Safe mode is ON. The reported blocks 0 needs additional 2 blocks to reach the threshold 0.9990."
+
+
+@pytest.mark.parametrize("state, safemode, ready", [
+    ("active", "", True), ("active", SAFEMODE_ON, True), ("standby", "", True), ("standby", SAFEMODE_ON, False),
+    ("initializing", "", False), ("observer", "", False)])
+def test_namenode_probe(sandbox, http_servers, state, safemode, ready):
+    """Ready: active, or standby out of safe mode (it has the block reports to take over at once)."""
+    def respond(path):
+        if path == "/jmx?qry=Hadoop:service=NameNode,name=NameNodeStatus":
+            return 200, namenode_status(state)
+        if path == "/jmx?qry=Hadoop:service=NameNode,name=NameNodeInfo":
+            return 200, namenode_info(safemode)
+        return 404, "{}"
+    server = http_servers(respond)
     result = sandbox.run("namenode-probe.sh", env={"NAMENODE_HTTP_PORT": str(server.port)})
     assert result.rc == (0 if ready else 1), result
-    if not ready:
+    if not ready and state == "standby":
+        assert "still in safe mode" in result.stderr
+    elif not ready:
         assert f"State '{state}'" in result.stderr
 
 

@@ -62,12 +62,13 @@ def test_known_addresses_get_their_racks_in_order(map_file):
     assert result.stdout == "/zone-b/node-2 /zone-a/node-1 /zone-a/node-1 /zone-b/node-2\n"
 
 
-def test_unknown_addresses_get_the_default_rack(map_file):
+def test_an_unknown_address_fails_the_call_so_hadoop_caches_nothing(map_file):
+    """Hadoop caches every answer for good (CachedDNSToSwitchMapping) and nothing when the script
+    fails: an address the map does not know yet must not get a rack it would keep."""
     result = run_topology(map_file, "10.9.9.9", "10.0.0.1", "unknown-host")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["/default-rack", "/zone-a/node-1", "/default-rack"]
-    deep = run_topology(map_file, "10.9.9.9", extra_env={"TOPOLOGY_DEFAULT_RACK": "/default-zone/default-rack"})
-    assert deep.stdout == "/default-zone/default-rack\n"
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "no rack known yet for: 10.9.9.9 unknown-host" in result.stderr
 
 
 def test_fqdn_falls_back_to_the_short_name(map_file):
@@ -75,10 +76,11 @@ def test_fqdn_falls_back_to_the_short_name(map_file):
     assert run_topology(map_file, fqdn).stdout == "/zone-b/node-2\n"
 
 
-def test_missing_map_file_answers_default_rack_for_each_argument(tmp_path):
+def test_missing_map_file_answers_nothing(tmp_path):
     result = run_topology(tmp_path / "absent.map", "10.0.0.1", "10.0.0.2", "h")
-    assert result.returncode == 0
-    assert result.stdout == "/default-rack /default-rack /default-rack\n"
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "not readable yet" in result.stderr
 
 
 def test_no_arguments_prints_an_empty_line(map_file):
@@ -91,7 +93,6 @@ def test_hundred_arguments_keep_their_order(tmp_path):
     # a big map, as in a large cluster: 2000 addresses
     path.write_text("".join(f"10.1.{i // 250}.{i % 250} /zone-{i % 3}/node-{i % 40}\n" for i in range(2000)))
     args = [f"10.1.{i // 250}.{i % 250}" for i in range(1999, 1899, -1)]
-    args[50] = "192.168.0.1"  # one unknown in the middle
     started = time.monotonic()
     result = run_topology(path, *args)
     elapsed = time.monotonic() - started
@@ -99,12 +100,12 @@ def test_hundred_arguments_keep_their_order(tmp_path):
     racks = result.stdout.rstrip("\n").split(" ")
     assert len(racks) == 100
     for arg, rack in zip(args, racks):
-        if arg == "192.168.0.1":
-            assert rack == "/default-rack"
-        else:
-            i = int(arg.split(".")[2]) * 250 + int(arg.split(".")[3])
-            assert rack == f"/zone-{i % 3}/node-{i % 40}"
+        i = int(arg.split(".")[2]) * 250 + int(arg.split(".")[3])
+        assert rack == f"/zone-{i % 3}/node-{i % 40}"
     assert elapsed < 5, f"topology.sh took {elapsed:.1f}s for 100 addresses"
+    # One unknown address among them: no answer for any (Hadoop then asks again later).
+    args[50] = "192.168.0.1"
+    assert run_topology(path, *args).returncode == 1
 
 
 def test_topology_script_passes_shellcheck():
@@ -244,8 +245,8 @@ def test_refresh_writes_the_map_the_script_reads(tmp_path, api):
     assert "map written: 2 nodes, 7 pods" in result.stdout
     assert {p.split("?")[0] for p in api.paths} == {"/api/v1/nodes", "/api/v1/namespaces/bigdata/pods"}
     # the script answers from the mapper's file
-    answer = run_topology(map_path, "10.244.1.5", "10.244.2.9", "10.9.9.9")
-    assert answer.stdout == "/zone-a/node-1 /default-zone/node-2 /default-rack\n"
+    answer = run_topology(map_path, "10.244.1.5", "10.244.2.9")
+    assert answer.stdout == "/zone-a/node-1 /default-zone/node-2\n"
 
 
 def test_requests_carry_the_token(tmp_path, api, monkeypatch):

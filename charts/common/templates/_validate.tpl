@@ -35,14 +35,14 @@ Usage: include "common.validate.memoryLimit" (dict "path" "namenode" "resources"
 {{/*
 "" when a PodDisruptionBudget keeps a quorum's majority, else a message: the pods it lets be evicted
 at once (maxUnavailable wins when set; percentages round up, as the disruption controller does) must
-leave a majority of replicaCount.
+leave a majority of replicaCount. A single member is not checked (no budget keeps its majority).
 Usage: include "common.validate.pdbQuorum" (dict "path" "zookeeper" "values" .Values.zookeeper "members" "servers" "what" "the ensemble")
 */}}
 {{- define "common.validate.pdbQuorum" -}}
 {{- $n := int .values.replicaCount -}}
 {{- $pdb := .values.pdb -}}
 {{- $spare := sub $n (add (div $n 2) 1) -}}
-{{- if and $pdb.create (gt $n 0) -}}
+{{- if and $pdb.create (ge $n 3) -}}
 {{- $key := ternary "minAvailable" "maxUnavailable" (kindIs "invalid" $pdb.maxUnavailable) -}}
 {{- $raw := toString (index $pdb $key) -}}
 {{- $amount := 0 -}}

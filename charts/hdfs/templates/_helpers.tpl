@@ -316,5 +316,4 @@ dfs.ha.fencing.methods: ha.fencingMethods
 dfs.ha.log-roll.period: ha.editLogRollPeriodSeconds
 dfs.ha.zkfc.port: namenode.zkfc.port
 dfs.hosts.exclude: datanode.decommission
-dfs.client.failover.proxy.provider.: ha.enabled
 {{- end -}}

@@ -11,7 +11,9 @@ Scenario keys (all optional):
                     answers `state` once it has been asked `after` times before; ids not
                     listed behave like a NameNode that is down (connection refused, exit 255)
   format_rc:        exit code of `hdfs namenode -format` (default 0)
-  bootstrap_rc:     exit code of `hdfs namenode -bootstrapStandby` (default 0)
+  bootstrap_rc:     exit code of `hdfs namenode -bootstrapStandby` (default 0); a list gives the
+                    codes of successive calls (the last one repeats)
+  bootstrap_stderr: what a failing -bootstrapStandby prints on stderr
   formatzk_rcs:     exit codes of successive `hdfs zkfc -formatZK` calls (last one repeats)
   zkfc_rc:          exit code of the long-running `hdfs zkfc` (default 0)
   zk_unreachable:   ZooKeeperMain fails with connection loss
@@ -95,14 +97,28 @@ def hdfs_namenode(args, sc):
     if "-format" in args:
         rc = sc.get("format_rc", 0)
         if rc == 0:
-            current = Path(os.environ["NAMENODE_NAME_DIR"]) / "current"
-            current.mkdir(parents=True, exist_ok=True)
-            (current / "VERSION").write_text("namespaceID=1\n")
+            write_metadata()
         return rc
     if "-bootstrapStandby" in args:
-        return sc.get("bootstrap_rc", 0)
+        rcs = sc.get("bootstrap_rc", 0)
+        rcs = rcs if isinstance(rcs, list) else [rcs]
+        rc = rcs[min(bump("bootstrap_calls"), len(rcs) - 1)]
+        if rc == 0:
+            write_metadata()
+        else:
+            print(sc.get("bootstrap_stderr", ""), file=sys.stderr)
+        return rc
     print(f"fake namenode: unsupported {args}", file=sys.stderr)
     return 99
+
+
+def write_metadata():
+    """What a successful format or bootstrapStandby leaves: VERSION, seen_txid and an fsimage."""
+    current = Path(os.environ["NAMENODE_NAME_DIR"]) / "current"
+    current.mkdir(parents=True, exist_ok=True)
+    (current / "VERSION").write_text("namespaceID=1\n")
+    (current / "seen_txid").write_text("0\n")
+    (current / "fsimage_0000000000000000000").write_text("image")
 
 
 def hdfs_zkfc(args, sc):

