@@ -8,6 +8,7 @@ JMX from the node, as a probe or an operator would.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import subprocess
@@ -36,6 +37,71 @@ def available():
     return True, ""
 
 
+# The HA scenarios' values that differ from the chart's defaults, and why: a restarted JournalNode
+# rejoins at the next edit log roll (every 5 s here; 120 s by default would make the rolling restart
+# take minutes);
+# Hadoop's 30 s safe-mode extension after the block reports would add a minute to the NameNode
+# rolling update; readiness probes every 2 s and minReadySeconds 5 for JournalNodes and NameNodes
+# (10 s each by default: the rolling updates take longer, not differently); the decommission check
+# every 5 s instead of 30 s, and 10 instead of 2 block copies scheduled per DataNode and round, so a
+# decommission takes seconds; 1 MiB blocks, so files of a few MiB span several. Failover settings
+# (ZooKeeper session, ZKFC) are the chart's defaults.
+HA_TEST_VALUES = {
+    "ha.editLogRollPeriodSeconds": "5",
+    "hdfsSite.dfs\\.namenode\\.safemode\\.extension": "5000",
+    "journalnode.readinessProbe.periodSeconds": "2", "journalnode.minReadySeconds": "5",
+    "namenode.readinessProbe.periodSeconds": "2", "namenode.minReadySeconds": "5",
+    "hdfsSite.dfs\\.namenode\\.decommission\\.interval": "5",
+    "hdfsSite.dfs\\.namenode\\.replication\\.work\\.multiplier\\.per\\.iteration": "10",
+    "config.blockSize": "1m",
+}
+
+
+@contextlib.contextmanager
+def running_ha_release(workdir, **more_values):
+    """An HdfsRelease of the chart's HA defaults (plus HA_TEST_VALUES and more_values), installed and
+    Ready; closed on exit. Its install_seconds says how long every pod took to be Ready."""
+    release = HdfsRelease(workdir, set_values={**HA_TEST_VALUES, **more_values})
+    started = time.monotonic()
+    try:
+        release.install()
+        release.wait_ready(timeout=300)
+        release.install_seconds = time.monotonic() - started
+        # What the install did, kept for the tests that check it (they may run after pods were replaced).
+        release.install_bootstrap_logs = {p.name: release.log(p, "bootstrap") for p in release.pods("namenode")}
+        yield release
+    finally:
+        release.close()
+
+
+def other(release, pod):
+    """The other NameNode pod."""
+    return next(p for p in release.pods("namenode") if p.name != pod.name)
+
+
+def wait_active(release, not_pod=None, timeout=120):
+    """Wait for an active NameNode (other than not_pod); return its pod (AssertionError on timeout)."""
+    def active():
+        for pod in release.pods("namenode"):
+            if (not_pod is None or pod.name != not_pod.name) and release.namenode_state(pod) == "active":
+                return pod
+        return None
+    return wait_for(active, timeout=timeout, interval=0.1, what="an active NameNode",
+                    on_timeout=lambda: str(release.namenode_states()))
+
+
+# JVM options of every daemon in these tests (the chart's jvm.extraOpts, and SERVER_JVMFLAGS through
+# zookeeper.extraEnv): the client compiler only and the serial collector. Two cores run up to three
+# clusters of Java daemons at once here; a daemon then starts with a fraction of the CPU time. Failover
+# and recovery times are decided by ZooKeeper sessions, timeouts and roll periods, not by the JIT.
+LEAN_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+LEAN_JVM_VALUES = {
+    "namenode.jvm.extraOpts": LEAN_JVM, "namenode.zkfc.jvm.extraOpts": LEAN_JVM,
+    "journalnode.jvm.extraOpts": LEAN_JVM, "datanode.jvm.extraOpts": LEAN_JVM,
+    "zookeeper.extraEnv[0].name": "SERVER_JVMFLAGS", "zookeeper.extraEnv[0].value": LEAN_JVM,
+}
+
+
 class HdfsRelease:
     """A rendered hdfs release running as pods.
 
@@ -49,7 +115,7 @@ class HdfsRelease:
         self.release = release
         self.namespace = namespace
         self.values_files = list(values_files)
-        self.set_values = dict(set_values or {})
+        self.set_values = {**LEAN_JVM_VALUES, **(set_values or {})}
         self.chart = chart
         self.objects = self.render()
         self.cluster = kubelet.Cluster(workdir, self.objects, [twins.image(n) for n in IMAGES], nodes=nodes,
@@ -160,7 +226,7 @@ class HdfsRelease:
         """Run ``hdfs ARGS`` in the client pod; return CompletedProcess (raises on failure if check)."""
         client = self.client()
         container = client.main_containers[0].name
-        result = client.exec(container, ["hdfs", *args], timeout=timeout)
+        result = client.exec(container, ["hdfs", *args], timeout=timeout, env={"HADOOP_CLIENT_OPTS": LEAN_JVM})
         if check and result.returncode != 0:
             raise RuntimeError(f"hdfs {' '.join(args)} failed ({result.returncode}): {result.stderr[-2000:]}")
         return result
@@ -171,7 +237,8 @@ class HdfsRelease:
         client = self.client()
         container = client.main_containers[0].name
         script = '. /opt/hdfs-scripts/lib.sh; kerberos_login; exec hdfs "$@"'
-        result = client.exec(container, ["bash", "-euo", "pipefail", "-c", script, "hdfs", *args], timeout=timeout)
+        result = client.exec(container, ["bash", "-euo", "pipefail", "-c", script, "hdfs", *args], timeout=timeout,
+                             env={"HADOOP_CLIENT_OPTS": LEAN_JVM})
         if check and result.returncode != 0:
             raise RuntimeError(f"hdfs {' '.join(args)} failed ({result.returncode}): {result.stderr[-2000:]}")
         return result
@@ -276,7 +343,7 @@ class Writer:
     def start(self):
         # The JVM options of the chart's own hdfs commands (HADOOP_OPTS: the short DNS cache) as a
         # well-configured client has them.
-        cmd = (f'nohup java $HADOOP_OPTS -cp "$(hadoop classpath):/tmp/writer" HdfsWriter write {self.uri} {self.dir} '
+        cmd = (f'nohup java $HADOOP_OPTS {LEAN_JVM} -cp "$(hadoop classpath):/tmp/writer" HdfsWriter write {self.uri} {self.dir} '
                f'/tmp/stop-{self.name} > /tmp/writer-{self.name}.log 2> /tmp/writer-{self.name}.err &')
         result = self.pod.exec(self.container, ["bash", "-c", cmd], timeout=30)
         if result.returncode:

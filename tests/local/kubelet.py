@@ -480,10 +480,12 @@ class Container:
         self.started = False   # startup probe passed
         self.ready = False
         self.started_at = None
+        self.started_file = None
         self.log_path = pod.dir / "logs" / f"{self.name}.log"
 
-    # The pid of the container's PID 1, as seen from this machine.
     def host_pid(self, timeout=10):
+        """The pid of the container's PID 1 as seen from this machine, once its root and mounts are set
+        up (None when it is not running, or not set up within ``timeout`` seconds)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc is None or self.proc.poll() is not None:
@@ -492,7 +494,7 @@ class Container:
                 children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
             except OSError:
                 children = []
-            if children:
+            if children and self.started_file is not None and self.started_file.exists():
                 return int(children[0])
             time.sleep(0.02)
         return None
@@ -805,6 +807,10 @@ class Pod:
             setpriv += ["--inh-caps=-all", "--bounding-set=-all"]
         env_args = [f"{k}={v}" for k, v in env.items()]
         cmd = ["chroot", str(root), *setpriv, "--", "env", "-i", "-C", workdir, *env_args, *argv]
+        # The container is set up: from here on, exec and probes may enter it.
+        lines.append(f": > {q(str(cdir / 'started'))}")
+        # runc's default process umask (OCI process.user.umask unset): 0022, whatever the caller's.
+        lines.append("umask 0022")
         lines.append("exec " + " ".join(q(a) for a in cmd))
         script = cdir / "setup.sh"
         script.write_text("\n".join(lines) + "\n")
@@ -828,6 +834,7 @@ class Pod:
             (memcg / "memory.limit_in_bytes").write_text(str(int(quantity.parse_quantity(limit))))
         c.memcg = memcg
         script = self._setup_script(c, argv, env, uid, gid, groups, nnp, ro, image, memcg)
+        c.started_file = script.parent / "started"
         log = open(c.log_path, "a")
         log.write(f"===== {time.strftime('%H:%M:%S')} start #{c.restarts}: {' '.join(argv)}\n")
         log.flush()
@@ -862,8 +869,9 @@ class Pod:
                "env", "-i", *[f"{k}={v}" for k, v in full_env.items()], *argv]
         memcg = c.memcg
 
-        def join_cgroup():  # as runc exec: the process runs in the container's cgroup
+        def join_cgroup():  # as runc exec: the process runs in the container's cgroup, umask 0022
             (memcg / "cgroup.procs").write_text("0")
+            os.umask(0o022)
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, preexec_fn=join_cgroup)
 
     def _probe(self, c, probe):

@@ -26,11 +26,12 @@ import hdfs_pods
 from polling import wait_for
 
 ok, reason = hdfs_pods.available()
-pytestmark = [pytest.mark.skipif(not ok, reason=reason), pytest.mark.xdist_group("hdfs-hostpath-real")]
+pytestmark = [pytest.mark.skipif(not ok, reason=reason), pytest.mark.xdist_group("hdfs-bootstrap-real")]
 
 ROOT = Path(__file__).resolve().parents[2]
 DIRS = ["/mnt/disk1/hdfs/datanode", "/mnt/disk2/hdfs/datanode"]
 VALUES = {"ha.enabled": "false", "namenode.replicaCount": "1", "datanode.hostPath.type": "Directory",
+          "datanode.volumePermissions.enabled": "false",
           "rackAwareness.enabled": "true", "rackAwareness.refreshSeconds": "5", "bootstrap.retrySeconds": "2"}
 ZONES = {"node0": "zone-a", "node1": "zone-a", "node2": "zone-b"}
 
@@ -62,6 +63,7 @@ def test_hostpath_datanodes_need_volume_permissions_then_register_in_their_racks
         for node in release.cluster.nodes:
             for d in DIRS:
                 node.host_path(d).mkdir(parents=True)
+                node.host_path(d).chmod(0o755)  # mkdir with the usual umask 022, whatever this process's
         release.install(components=("namenode",))
         release.install(components=("datanode",))
         # 1. No volumePermissions: each DataNode stops in its init container, naming the value.

@@ -306,3 +306,34 @@ def test_config_change_rolls_the_pods():
                         release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="datanode")
     key = "checksum/config"
     assert a["spec"]["template"]["metadata"]["annotations"][key] != b["spec"]["template"]["metadata"]["annotations"][key]
+
+
+def _pod_annotations(objects):
+    return {o["metadata"]["labels"]["app.kubernetes.io/component"]: o["spec"]["template"]["metadata"]["annotations"]
+            for o in objects if o["kind"] in ("StatefulSet", "DaemonSet")}
+
+
+def test_each_component_rolls_only_for_what_it_reads():
+    """One checksum for everything restarted ZooKeeper, JournalNodes, NameNodes and DataNodes at once;
+    each now carries the checksums of its own configuration and scripts."""
+    def render(**values):
+        return _pod_annotations(helm.render(CHART, set_values=values, release=RELEASE, namespace=NAMESPACE))
+    base = render()
+    hdfs_site = render(**{"hdfsSite.dfs\\.namenode\\.handler\\.count": "30"})
+    assert hdfs_site["zookeeper"] == base["zookeeper"]
+    assert all(hdfs_site[c] != base[c] for c in ("namenode", "journalnode", "datanode"))
+    zoo_cfg = render(**{"zookeeper.tickTime": "3000"})
+    assert {c for c in base if zoo_cfg[c] != base[c]} == {"zookeeper"}
+    # The exclude file reaches running NameNodes without a restart (dfsadmin -refreshNodes).
+    decommission = render(**{"datanode.decommission.datanodes[0]": f"{FULL}-datanode-2"})
+    assert decommission == base
+    # Scripts: each component's checksum covers the scripts it runs.
+    assert len({base[c]["checksum/scripts"] for c in base}) == 4
+
+
+@pytest.mark.parametrize("size", ["128M", "1G", "128m", "2g"])
+def test_block_size_takes_the_suffixes_hadoop_reads(size):
+    """Hadoop reads dfs.blocksize with StringUtils.TraditionalBinaryPrefix.string2long: k/m/g/t/p/e in
+    either case. 0.2.0's schema refused the upper-case ones."""
+    objects = helm.render(CHART, set_values={"config.blockSize": size}, release=RELEASE, namespace=NAMESPACE)
+    assert site(objects, "hdfs-site.xml")["dfs.blocksize"] == size

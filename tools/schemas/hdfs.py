@@ -166,7 +166,7 @@ def schema():
                                     pattern=r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?)?$"),
             "zookeeperParentZnode": b.string("ha.zookeeper.parent-znode", pattern="^/"),
             "fencingMethods": b.string("dfs.ha.fencing.methods", minLength=1),
-            "editLogRollPeriodSeconds": b.integer("dfs.ha.log-roll.period: seconds between edit log rolls (bounds how long a restarted JournalNode stays not ready)", 10, 3600),
+            "editLogRollPeriodSeconds": b.integer("dfs.ha.log-roll.period: seconds between edit log rolls (bounds how long a restarted JournalNode stays not ready)", 5, 3600),
         }, "High availability"),
         "config": b.closed({
             "replication": b.integer("dfs.replication", 1, 512),
