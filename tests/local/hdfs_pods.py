@@ -9,7 +9,6 @@ JMX from the node, as a probe or an operator would.
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 import subprocess
 import time
@@ -18,8 +17,8 @@ from pathlib import Path
 
 import kubelet
 import twins
+from chart_release import ChartRelease
 from polling import wait_for
-from suite import helm
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ("apache-hadoop", "zookeeper", "python")
@@ -102,7 +101,7 @@ LEAN_JVM_VALUES = {
 }
 
 
-class HdfsRelease:
+class HdfsRelease(ChartRelease):
     """A rendered hdfs release running as pods.
 
     workdir: folder for pods and volumes; release/namespace: as ``helm install``; values_files:
@@ -112,67 +111,9 @@ class HdfsRelease:
 
     def __init__(self, workdir, release="hdfs", namespace="bigdata", values_files=(), set_values=None, nodes=1,
                  backoff_scale=0.2, chart="hdfs"):
-        self.release = release
-        self.namespace = namespace
-        self.values_files = list(values_files)
-        self.set_values = {**LEAN_JVM_VALUES, **(set_values or {})}
-        self.chart = chart
-        self.objects = self.render()
-        self.cluster = kubelet.Cluster(workdir, self.objects, [twins.image(n) for n in IMAGES], nodes=nodes,
-                                       namespace=namespace, backoff_scale=backoff_scale)
-        self.statefulsets = {}
-        self.daemonset_pods = []
-        self._client = None
-
-    # -- rendering ----------------------------------------------------------------------------------
-    def render(self, set_values=None, values_files=None):
-        """Render the chart (Helm 4) with this release's values plus ``set_values``; return objects."""
-        values = dict(self.set_values)
-        values.update(set_values or {})
-        return helm.render(ROOT / "charts" / self.chart, list(values_files or self.values_files),
-                           set_values=values, release=self.release, namespace=self.namespace)
-
-    def configure(self, set_values=None, extra_objects=()):
-        """Before install: render again with more values (e.g. addresses known only once the
-        cluster's network exists) and add objects a user creates (Secrets)."""
-        self.set_values.update(set_values or {})
-        self.objects = self.render() + list(extra_objects)
-        self.cluster.update_objects(self.objects)
-
-    def object(self, kind, suffix):
-        """The rendered object of ``kind`` whose name ends with ``suffix`` (e.g. "namenode")."""
-        matches = [o for o in self.objects if o["kind"] == kind and o["metadata"]["name"].endswith(suffix)]
-        if len(matches) != 1:
-            raise KeyError(f"{kind} *{suffix}: {len(matches)} matches")
-        return matches[0]
-
-    def name(self, component):
-        """The full name of a component's workload (``<release>-hdfs-namenode`` or as rendered)."""
-        return next(o["metadata"]["name"] for o in self.objects
-                    if o["kind"] in ("StatefulSet", "DaemonSet")
-                    and o["metadata"]["labels"].get("app.kubernetes.io/component") == component)
-
-    # -- lifecycle ----------------------------------------------------------------------------------
-    def install(self, components=None):
-        """Create every workload at once, as ``helm install`` does (no ordering between them)."""
-        for obj in self.objects:
-            component = obj["metadata"].get("labels", {}).get("app.kubernetes.io/component")
-            if components is not None and component not in components:
-                continue
-            if obj["kind"] == "StatefulSet":
-                sts = kubelet.StatefulSet(self.cluster, obj["metadata"]["name"])
-                self.statefulsets[component] = sts
-                sts.start()
-            elif obj["kind"] == "DaemonSet":
-                template = obj["spec"]["template"]
-                for node in self.cluster.nodes:
-                    name = f"{obj['metadata']['name']}-{node.name}"
-                    self.daemonset_pods.append(self.cluster.run_pod(
-                        name, template["spec"], template["metadata"].get("labels", {}), node=node))
-        return self
-
-    def sts(self, component):
-        return self.statefulsets[component]
+        super().__init__(workdir, chart, IMAGES, release=release, namespace=namespace, values_files=values_files,
+                         set_values={**LEAN_JVM_VALUES, **(set_values or {})}, nodes=nodes,
+                         backoff_scale=backoff_scale)
 
     @property
     def nameservice(self):
@@ -183,44 +124,10 @@ class HdfsRelease:
         """A Writer (HdfsWriter in the client pod) for this release; call .start()."""
         return Writer(self, name)
 
-    def log(self, pod, container):
-        """The log of a pod's container (all its restarts), str."""
-        return pod.containers[container].log_path.read_text(errors="replace")
-
-    def pods(self, component):
-        """The current pods of a component (StatefulSet ordinals, or the DaemonSet's pods)."""
-        if component in self.statefulsets:
-            sts = self.statefulsets[component]
-            return [self.cluster.pods[sts.pod_name(i)] for i in range(sts.replicas)
-                    if sts.pod_name(i) in self.cluster.pods]
-        return [p for p in self.daemonset_pods if p.name in self.cluster.pods]
-
     def wait_ready(self, components=("zookeeper", "journalnode", "namenode", "datanode"), timeout=300):
-        """Wait until every pod of the components is Ready."""
-        deadline = time.monotonic() + timeout
-        for component in components:
-            if component not in self.statefulsets and component != "datanode":
-                continue
-            for pod in self.pods(component):
-                pod.wait_ready(max(1.0, deadline - time.monotonic()))
-
-    def close(self):
-        self.cluster.close()
-
-    # -- a client pod -------------------------------------------------------------------------------
-    def client(self):
-        """A pod made from the chart's helm test pod (same image, configuration, user), left
-        running (``sleep``) so that commands can be run in it with ``exec``."""
-        if self._client is None or self._client.name not in self.cluster.pods:
-            test = next(o for o in self.objects if o["kind"] == "Pod" and o["metadata"]["name"].endswith("-test"))
-            spec = copy.deepcopy(test["spec"])
-            spec["containers"][0]["command"] = ["sleep", "infinity"]
-            spec["restartPolicy"] = "Always"
-            self._client = self.cluster.run_pod(f"{self.release}-client-{int(time.time() * 1000) % 100000}", spec,
-                                                {"app.kubernetes.io/component": "client"})
-            wait_for(lambda: self._client.containers[spec["containers"][0]["name"]].host_pid(timeout=0.1),
-                     timeout=60, what="client pod running")
-        return self._client
+        """Wait until every pod of the components is Ready (those this release has; an external
+        ZooKeeper has no pods)."""
+        super().wait_ready([c for c in components if c in self.statefulsets or c == "datanode"], timeout)
 
     def hdfs(self, *args, timeout=180, check=True, stdin=None):
         """Run ``hdfs ARGS`` in the client pod; return CompletedProcess (raises on failure if check)."""
@@ -253,25 +160,6 @@ class HdfsRelease:
             if len(parts) == 2:
                 states[parts[0].split(".")[0].split(":")[0]] = parts[1]
         return states
-
-    def helm_test(self, timeout=300):
-        """Run the chart's helm test pod to completion; return (exit code, its log)."""
-        test = next(o for o in self.objects if o["kind"] == "Pod" and o["metadata"]["name"].endswith("-test"))
-        spec = copy.deepcopy(test["spec"])
-        pod = self.cluster.run_pod(test["metadata"]["name"], spec, test["metadata"].get("labels", {}))
-        container = pod.main_containers[0]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if container.exit_codes:
-                break
-            if container.proc is not None and container.proc.poll() is not None:
-                container.exit_codes.append(container.proc.returncode)
-                break
-            time.sleep(0.5)
-        log = container.log_path.read_text(errors="replace")
-        rc = container.exit_codes[0] if container.exit_codes else None
-        self.cluster.delete_pod(pod.name, grace=0)
-        return rc, log
 
     # -- daemon state -------------------------------------------------------------------------------
     def jmx(self, pod, bean, port=None, timeout=5):

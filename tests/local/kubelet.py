@@ -760,7 +760,11 @@ class Pod:
             lines.append(f'cp {q(str(etc / f))} "$R/etc/{f}"')
         lines += ['rm -f "$R/etc/hosts"; touch "$R/etc/hosts"', f'mount --bind {q(str(self.hosts_file))} "$R/etc/hosts"']
         for i, (path, host) in enumerate(sorted(image.paths.items())):
-            lines += overlay(path, host, f"image{i}")
+            if Path(host).is_file():  # a file of the image (/entrypoint.sh): bound read-only
+                lines += [f'mkdir -p "$(dirname "$R{path}")"; touch "$R{path}"', f'mount --bind {q(host)} "$R{path}"',
+                          f'mount -o remount,bind,ro "$R{path}"']
+            else:
+                lines += overlay(path, host, f"image{i}")
         lines += ['mkdir -p "$R/proc" "$R/dev" "$R/sys" "$R/tmp" "$R/run"', 'mount -t proc proc "$R/proc"',
                   'mount -t tmpfs -o mode=755 tmpfs "$R/dev"']
         for dev in ("null", "zero", "full", "random", "urandom", "tty"):

@@ -47,6 +47,21 @@ UFS
 {{- end -}}
 
 {{/*
+The address a worker registers with (alluxio.worker.hostname and alluxio.worker.container.hostname,
+which clients connect to): the master keys workers by the whole address (WorkerNetAddress.equals).
+StatefulSet workers on the pod network use their stable DNS name, so a recreated pod (new IP)
+registers as the same worker instead of a new one while the old entry stays "live" until
+alluxio.master.worker.timeout (5 min); DaemonSet and host-network workers use their IP.
+*/}}
+{{- define "alluxio.worker.selfHost" -}}
+{{- if and (eq .Values.worker.kind "StatefulSet") (not .Values.worker.hostNetwork) -}}
+{{- printf "$(POD_NAME).%s.%s.svc.%s" (include "alluxio.worker.headless" .) (include "common.names.namespace" .) (include "common.names.clusterDomain" .) -}}
+{{- else -}}
+$(POD_IP)
+{{- end -}}
+{{- end -}}
+
+{{/*
 HDFS client ConfigMap of the root under storage: hdfs.configMap, else (installed by the umbrella
 with HDFS in the release and no ufs.root given) the HDFS chart's ConfigMap of this release.
 */}}
@@ -137,6 +152,22 @@ percentage is scaled to apply to the JVM's own share only:
 {{- include "common.jvm.opts" $jvm -}}
 {{- end -}}
 
+{{/*
+The top tier's directories as a JVM property of the worker, when that tier is MEM. The image's
+entrypoint (2.9.5, set_ram_folder_if_needed) otherwise exports ALLUXIO_RAM_FOLDER=/dev/shm for a
+MEM top tier, and alluxio-config.sh turns it into -Dalluxio.worker.tieredstore.level0.dirs.path,
+which beats alluxio-site.properties: the cache would land in the pod's 64 MiB /dev/shm. With the
+property in ALLUXIO_WORKER_JAVA_OPTS the entrypoint leaves the RAM folder unset (twins/alluxio/image.yaml).
+*/}}
+{{- define "alluxio.worker.tierJavaOpts" -}}
+{{- $top := first .Values.tieredStore.levels -}}
+{{- if eq $top.alias "MEM" -}}
+{{- $paths := list -}}
+{{- range $top.dirs -}}{{- $paths = append $paths .path -}}{{- end -}}
+{{- printf " -Dalluxio.worker.tieredstore.level0.dirs.path=%s" (join "," $paths) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Volume name of tier level l, directory d. */}}
 {{- define "alluxio.tier.volumeName" -}}{{ printf "tier%d-%d" (int .level) (int .dir) }}{{- end -}}
 
@@ -188,7 +219,16 @@ percentage is scaled to apply to the JVM's own share only:
   configMap:
     name: {{ . }}
 {{- end }}
+{{- if not (include "alluxio.rootUfs" .) }}
+# No under storage: the root UFS is this pod-local folder (writable under a read-only root
+# filesystem); files are written MUST_CACHE and live only in the workers' tiers.
+- name: underfs
+  emptyDir: {}
+{{- end }}
 {{- end -}}
+
+{{/* Mount path of the pod-local root UFS used when no under storage is configured. */}}
+{{- define "alluxio.localUfsPath" -}}/opt/alluxio/underFSStorage{{- end -}}
 
 {{- define "alluxio.volumeMounts.common" -}}
 - name: conf
@@ -200,6 +240,10 @@ percentage is scaled to apply to the JVM's own share only:
 - name: scripts
   mountPath: /opt/alluxio-scripts
   readOnly: true
+{{- if not (include "alluxio.rootUfs" .) }}
+- name: underfs
+  mountPath: {{ include "alluxio.localUfsPath" . }}
+{{- end }}
 {{- if include "alluxio.hdfs.configMap" . }}
 - name: hadoop-conf
   mountPath: {{ .Values.hdfs.mountPath }}

@@ -28,10 +28,11 @@ spec:
       args: ["worker-only", "--no-format"]
       env:
         {{- include "alluxio.env.common" . | nindent 8 }}
-        # Clients connect to the pod IP; locality matches on the node name, so clients on the
-        # same node (alluxio.locality.node=<their node>) prefer this worker without hostNetwork.
+        # The worker's identity is its stable address (see alluxio.worker.selfHost); locality
+        # matches on the node name, so clients on the same node (alluxio.locality.node=<their
+        # node>) prefer this worker without hostNetwork.
         - name: ALLUXIO_WORKER_JAVA_OPTS
-          value: {{ printf "%s -Dalluxio.worker.hostname=$(POD_IP) -Dalluxio.worker.container.hostname=$(POD_IP) -Dalluxio.locality.node=$(NODE_NAME)" (include "alluxio.worker.jvmOpts" .) | quote }}
+          value: {{ printf "%s -Dalluxio.worker.hostname=%s -Dalluxio.worker.container.hostname=%s -Dalluxio.locality.node=$(NODE_NAME)%s" (include "alluxio.worker.jvmOpts" .) (include "alluxio.worker.selfHost" .) (include "alluxio.worker.selfHost" .) (include "alluxio.worker.tierJavaOpts" .) | quote }}
         {{- with $v.extraEnv }}
         {{- include "common.tplvalues.render" (dict "value" . "context" $) | nindent 8 }}
         {{- end }}
@@ -79,7 +80,7 @@ spec:
       env:
         {{- include "alluxio.env.common" . | nindent 8 }}
         - name: ALLUXIO_JOB_WORKER_JAVA_OPTS
-          value: {{ printf "%s -Dalluxio.job.worker.hostname=$(POD_IP) -Dalluxio.locality.node=$(NODE_NAME)" (include "common.jvm.opts" $jw.jvm) | quote }}
+          value: {{ printf "%s -Dalluxio.job.worker.hostname=%s -Dalluxio.locality.node=$(NODE_NAME)" (include "common.jvm.opts" $jw.jvm) (include "alluxio.worker.selfHost" .) | quote }}
         {{- with $jw.extraEnv }}
         {{- include "common.tplvalues.render" (dict "value" . "context" $) | nindent 8 }}
         {{- end }}

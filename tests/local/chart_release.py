@@ -1,0 +1,147 @@
+"""A chart release run as pods: the chart rendered with Helm (as ``helm install`` would), its
+workloads created on the simulated nodes of tests/local/kubelet.py with the image twins of
+tests/local/twins.py, and what a test does with a release: pods by component, logs, a client pod made
+from the chart's own ``helm test`` pod, the ``helm test`` pod itself. Chart-specific helpers live in
+the chart's module (hdfs_pods.py, alluxio_pods.py)."""
+from __future__ import annotations
+
+import copy
+import time
+from pathlib import Path
+
+import kubelet
+import twins
+from polling import wait_for
+from suite import helm
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ChartRelease:
+    """A rendered release of ``chart`` running as pods.
+
+    workdir: folder for pods and volumes; chart: folder name under charts/; images: names of the
+    image twins its pods use; release/namespace: as ``helm install``; values_files: extra values
+    files (paths); set_values: {dotted key: value} as ``--set``; nodes: simulated nodes (StatefulSet
+    pods are spread over them by ordinal, DaemonSet pods run on each); backoff_scale: the kubelet's
+    restart back-off multiplier.
+    """
+
+    def __init__(self, workdir, chart, images, release, namespace="bigdata", values_files=(), set_values=None,
+                 nodes=1, backoff_scale=0.2):
+        self.release = release
+        self.namespace = namespace
+        self.values_files = list(values_files)
+        self.set_values = dict(set_values or {})
+        self.chart = chart
+        self.objects = self.render()
+        self.cluster = kubelet.Cluster(workdir, self.objects, [twins.image(n) for n in images], nodes=nodes,
+                                       namespace=namespace, backoff_scale=backoff_scale)
+        self.statefulsets = {}
+        self.daemonset_pods = []
+        self._client = None
+
+    def wait_ready(self, components, timeout=300):
+        """Wait until every pod of the components (names) is Ready; raises TimeoutError."""
+        deadline = time.monotonic() + timeout
+        for component in components:
+            for pod in self.pods(component):
+                pod.wait_ready(max(1.0, deadline - time.monotonic()))
+
+    def render(self, set_values=None, values_files=None):
+        """Render the chart (Helm 4) with this release's values plus ``set_values``; return objects."""
+        values = dict(self.set_values)
+        values.update(set_values or {})
+        return helm.render(ROOT / "charts" / self.chart, list(values_files or self.values_files),
+                           set_values=values, release=self.release, namespace=self.namespace)
+
+    def configure(self, set_values=None, extra_objects=()):
+        """Before install: render again with more values (e.g. addresses known only once the
+        cluster's network exists) and add objects a user creates (Secrets)."""
+        self.set_values.update(set_values or {})
+        self.objects = self.render() + list(extra_objects)
+        self.cluster.update_objects(self.objects)
+
+    def object(self, kind, suffix):
+        """The rendered object of ``kind`` whose name ends with ``suffix`` (e.g. "namenode")."""
+        matches = [o for o in self.objects if o["kind"] == kind and o["metadata"]["name"].endswith(suffix)]
+        if len(matches) != 1:
+            raise KeyError(f"{kind} *{suffix}: {len(matches)} matches")
+        return matches[0]
+
+    def name(self, component):
+        """The full name of a component's workload (``<release>-hdfs-namenode`` or as rendered)."""
+        return next(o["metadata"]["name"] for o in self.objects
+                    if o["kind"] in ("StatefulSet", "DaemonSet")
+                    and o["metadata"]["labels"].get("app.kubernetes.io/component") == component)
+
+    def install(self, components=None):
+        """Create every workload at once, as ``helm install`` does (no ordering between them)."""
+        for obj in self.objects:
+            component = obj["metadata"].get("labels", {}).get("app.kubernetes.io/component")
+            if components is not None and component not in components:
+                continue
+            if obj["kind"] == "StatefulSet":
+                sts = kubelet.StatefulSet(self.cluster, obj["metadata"]["name"])
+                self.statefulsets[component] = sts
+                sts.start()
+            elif obj["kind"] == "DaemonSet":
+                template = obj["spec"]["template"]
+                for node in self.cluster.nodes:
+                    name = f"{obj['metadata']['name']}-{node.name}"
+                    self.daemonset_pods.append(self.cluster.run_pod(
+                        name, template["spec"], template["metadata"].get("labels", {}), node=node))
+        return self
+
+    def sts(self, component):
+        return self.statefulsets[component]
+
+    def log(self, pod, container):
+        """The log of a pod's container (all its restarts), str; "" before its first start."""
+        path = pod.containers[container].log_path
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def pods(self, component):
+        """The current pods of a component (StatefulSet ordinals, or the DaemonSet's pods)."""
+        if component in self.statefulsets:
+            sts = self.statefulsets[component]
+            return [self.cluster.pods[sts.pod_name(i)] for i in range(sts.replicas)
+                    if sts.pod_name(i) in self.cluster.pods]
+        return [p for p in self.daemonset_pods if p.name in self.cluster.pods]
+
+    def close(self):
+        self.cluster.close()
+
+    def client(self):
+        """A pod made from the chart's helm test pod (same image, configuration, user), left
+        running (``sleep``) so that commands can be run in it with ``exec``."""
+        if self._client is None or self._client.name not in self.cluster.pods:
+            test = next(o for o in self.objects if o["kind"] == "Pod" and o["metadata"]["name"].endswith("-test"))
+            spec = copy.deepcopy(test["spec"])
+            spec["containers"][0]["command"] = ["sleep", "infinity"]
+            spec["restartPolicy"] = "Always"
+            self._client = self.cluster.run_pod(f"{self.release}-client-{int(time.time() * 1000) % 100000}", spec,
+                                                {"app.kubernetes.io/component": "client"})
+            wait_for(lambda: self._client.containers[spec["containers"][0]["name"]].host_pid(timeout=0.1),
+                     timeout=60, what="client pod running")
+        return self._client
+
+    def helm_test(self, timeout=300):
+        """Run the chart's helm test pod to completion; return (exit code, its log)."""
+        test = next(o for o in self.objects if o["kind"] == "Pod" and o["metadata"]["name"].endswith("-test"))
+        spec = copy.deepcopy(test["spec"])
+        pod = self.cluster.run_pod(test["metadata"]["name"], spec, test["metadata"].get("labels", {}))
+        container = pod.main_containers[0]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if container.exit_codes:
+                break
+            if container.proc is not None and container.proc.poll() is not None:
+                container.exit_codes.append(container.proc.returncode)
+                break
+            time.sleep(0.5)
+        log = container.log_path.read_text(errors="replace")
+        rc = container.exit_codes[0] if container.exit_codes else None
+        self.cluster.delete_pod(pod.name, grace=0)
+        return rc, log
+

@@ -1,0 +1,176 @@
+"""The alluxio chart's defaults run for real: masters, job masters, workers and job workers started
+from the rendered chart by tests/local/kubelet.py, as the image's user (1000:1000) with
+kubelet-owned volumes, through the image's entrypoint logic (twins/alluxio: entrypoint.sh,
+launch-process, alluxio-config.sh) and Alluxio's own classes.
+
+One release with the chart's defaults (one master with a UFS journal on a PVC, two workers with a
+1 GiB MEM tier, no under storage) serves: the install (every pod Ready, both workers registered,
+`helm test` passes), where the MEM tier's blocks land, the same worker with the rendered tier
+property removed (it must not start), a master restart and a restart of every pod, and the
+Prometheus endpoints. Measured times are printed in the "measured" section of the pytest summary.
+"""
+import copy
+import hashlib
+import os
+import random
+import time
+
+import pytest
+
+import alluxio_pods
+from polling import wait_for
+
+ok, reason = alluxio_pods.available()
+pytestmark = [pytest.mark.skipif(not ok, reason=reason), pytest.mark.xdist_group("alluxio-real")]
+
+
+@pytest.fixture(scope="module")
+def defaults(tmp_path_factory):
+    release = alluxio_pods.AlluxioRelease(tmp_path_factory.mktemp("alluxio-defaults"))
+    started = time.monotonic()
+    try:
+        release.install()
+        release.wait_ready(timeout=240)
+        release.install_seconds = time.monotonic() - started
+        yield release
+    finally:
+        release.close()
+
+
+def live_workers(release):
+    out = release.alluxio("fsadmin", "report", "summary").stdout
+    for line in out.splitlines():
+        if line.strip().startswith("Live Workers:"):
+            return int(line.split(":")[1])
+    return None
+
+
+def worker_names(release):
+    """The worker names (addresses) the master lists in ``fsadmin report capacity``, sorted."""
+    out = release.alluxio("fsadmin", "report", "capacity").stdout
+    names = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) > 2 and parts[1] in ("ACTIVE", "LOST", "DECOMMISSIONED"):
+            names.append(parts[0])
+    return sorted(names)
+
+
+def put_files(release, folder, count, seed, sizes=(1, 4096, 65536, (1 << 20) + 3, 3 << 20)):
+    """Write ``count`` random files under /<folder> from the client pod; return {name: sha256}."""
+    client = release.client()
+    src = client.volume_dirs["tmp"] / folder
+    src.mkdir()
+    rng = random.Random(seed)
+    digests = {}
+    for i in range(count):
+        data = rng.randbytes(rng.choice(sizes))
+        (src / f"f{i:02d}").write_bytes(data)
+        digests[f"f{i:02d}"] = hashlib.sha256(data).hexdigest()
+    os.system(f"chown -R 1000:1000 {src}")
+    release.alluxio("fs", "copyFromLocal", f"/tmp/{folder}", f"/{folder}")
+    return digests
+
+
+def read_back(release, folder, into):
+    """Copy /<folder> to the client pod and return {name: sha256} of what came back."""
+    client = release.client()
+    release.alluxio("fs", "copyToLocal", f"/{folder}", f"/tmp/{into}")
+    back = client.volume_dirs["tmp"] / into
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in back.iterdir()}
+
+
+def test_defaults_install_and_helm_test_passes(defaults, record_property):
+    assert wait_for(lambda: live_workers(defaults) == 2, timeout=60, what="2 live workers")
+    master = defaults.pods("master")[0]
+    log = defaults.log(master, "master")
+    # Alluxio 2.9.5 checks the journal in AlluxioMasterProcess's constructor, before the masters
+    # create their journals: an empty journal folder passes and nothing needs formatting.
+    assert "has not been formatted" not in log and "Primary started" in log, log[-3000:]
+    assert defaults.pods("master")[0].containers["master"].restarts == 0
+    rc, out = defaults.helm_test()
+    assert rc == 0 and "alluxio-test: OK" in out and "MUST_CACHE" in out, out[-3000:]
+    record_property("measured", f"Alluxio defaults (1 master, UFS journal, 2 workers with a MEM tier): every pod "
+                                f"ready {defaults.install_seconds:.0f} s after install")
+
+
+def test_mem_tier_blocks_land_in_the_sized_ram_volume(defaults):
+    digests = put_files(defaults, "tiered", 6, seed=3)
+    assert read_back(defaults, "tiered", "tiered-back") == digests
+    blocks = {}
+    for pod in defaults.pods("worker"):
+        tier = pod.volume_dirs["tier0-0"]  # the chart's emptyDir (medium Memory, sizeLimit 1Gi)
+        blocks[pod.name] = [p for p in tier.rglob("*") if p.is_file() and p.name.isdigit()]
+        shm = pod.exec("worker", ["bash", "-c", "ls -A /dev/shm | wc -l"]).stdout.strip()
+        assert shm == "0", f"{pod.name}: files in /dev/shm"
+    assert sum(len(b) for b in blocks.values()) >= 6, blocks
+    stat = defaults.alluxio("fs", "stat", "/tiered/f00").stdout
+    assert "tierAlias=MEM" in stat, stat
+
+
+def test_worker_without_the_rendered_tier_property_does_not_start(defaults):
+    """The chart's fix, undone in the rendered worker: the image's entrypoint then points the MEM tier
+    at the container's 64 MiB /dev/shm and Alluxio refuses the 1 GiB quota."""
+    sts = next(o for o in defaults.objects if o["kind"] == "StatefulSet" and o["metadata"]["name"].endswith("worker"))
+    spec = copy.deepcopy(sts["spec"]["template"]["spec"])
+    spec["containers"] = [c for c in spec["containers"] if c["name"] == "worker"]
+    for env in spec["containers"][0]["env"]:
+        if env["name"] == "ALLUXIO_WORKER_JAVA_OPTS":
+            assert "-Dalluxio.worker.tieredstore.level0.dirs.path=" in env["value"]
+            env["value"] = " ".join(w for w in env["value"].split()
+                                    if not w.startswith("-Dalluxio.worker.tieredstore.level0.dirs.path="))
+    pod = defaults.cluster.run_pod("alluxio-worker-broken", spec, {"app.kubernetes.io/component": "broken"})
+    try:
+        wait_for(lambda: "tmpfs is smaller than the configured size" in defaults.log(pod, "worker"), timeout=120,
+                 what="the worker to refuse /dev/shm", on_timeout=lambda: defaults.log(pod, "worker")[-3000:])
+        assert not pod.containers["worker"].ready
+    finally:
+        defaults.cluster.delete_pod(pod.name, grace=0)
+
+
+def test_master_restart_keeps_every_file(defaults, record_property):
+    digests = put_files(defaults, "before-master-restart", 10, seed=5)
+    sts = defaults.sts("master")
+    started = time.monotonic()
+    sts.delete_pod(0).wait_ready(240)  # the controller recreates it at once
+    took = time.monotonic() - started
+    wait_for(lambda: live_workers(defaults) == 2, timeout=120, what="2 live workers after the master restart")
+    assert read_back(defaults, "before-master-restart", "after-master-restart") == digests
+    log = defaults.log(defaults.pods("master")[0], "master")
+    assert "has not been formatted" not in log and "Formatting" not in log, log[-3000:]
+    record_property("measured", f"Alluxio master pod deleted and recreated: Ready again in {took:.0f} s, "
+                                f"10 files read back identical")
+
+
+def test_restart_of_every_pod_keeps_the_namespace(defaults, record_property):
+    """No under storage (the defaults): the blocks live in the workers' RAM tiers and go with the
+    worker pods; the journal on the master's PVC keeps every file's metadata."""
+    put_files(defaults, "before-full-restart", 5, seed=8)
+    before = defaults.alluxio("fs", "ls", "-R", "/").stdout.splitlines()
+    paths = [line.split()[-1] for line in before if line.strip()]
+    started = time.monotonic()
+    for component in ("master", "worker"):  # kubectl delete pod of each; the controllers recreate them
+        sts = defaults.sts(component)
+        for i in range(sts.replicas):
+            sts.delete_pod(i)
+    defaults.wait_ready(timeout=240)
+    took = time.monotonic() - started
+    # The recreated workers (new IPs) register under their stable names as the same two workers:
+    # no entry of the old pods stays "live" until the master's 5-minute worker timeout.
+    names = wait_for(lambda: (lambda w: w if len(w) == 2 else None)(worker_names(defaults)), timeout=120,
+                     what="exactly 2 registered workers after the restart",
+                     on_timeout=lambda: defaults.alluxio("fsadmin", "report", "capacity").stdout)
+    assert names == sorted(f"{p.name}.alluxio-worker-headless.bigdata.svc.cluster.local"
+                           for p in defaults.pods("worker")), names
+    after = defaults.alluxio("fs", "ls", "-R", "/").stdout
+    for path in paths:
+        assert path in after, (path, after[-3000:])
+    record_property("measured", f"Alluxio restart of every pod (defaults): Ready again in {took:.0f} s, "
+                                f"{len(paths)} paths kept, the 2 workers registered again under their names")
+
+
+def test_prometheus_endpoints_hold_capacity_and_block_metrics(defaults):
+    master = defaults.metrics(defaults.pods("master")[0])
+    assert "Cluster_CapacityTotal" in master and "Master_TotalPaths" in master, master[:2000]
+    worker = defaults.metrics(defaults.pods("worker")[0])
+    assert "Worker_CapacityTotal" in worker and "Worker_BlocksCached" in worker, worker[:2000]

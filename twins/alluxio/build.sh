@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Build the alluxio/alluxio image twin into DEST (called by bin/setup, which decides when to rebuild):
+#   DEST/alluxio-home/lib/*.jar          the Alluxio modules of pom.xml (Maven Central)
+#   DEST/alluxio-home/{bin,libexec,conf}  this folder's twins of the image's scripts and log4j file
+#   DEST/entrypoint.sh                   the twin of the image's /entrypoint.sh
+#   DEST/journal, DEST/mnt-alluxio-fuse  the image's /journal and /mnt/alluxio-fuse
+# owned 1000:1000 as in the image (facts: image.yaml). Usage: build.sh DEST TAG (the tag is the
+# image's; the jars' version is pom.xml's, see there why).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+dest=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mvn_quiet() {  # Maven's output only when it fails
+  (cd "$work" && mvn -q -B -C -Dstyle.color=never "$@") >"$work/mvn.log" 2>&1 || { cat "$work/mvn.log" >&2; exit 1; }
+}
+cp "$here/pom.xml" "$work/pom.xml"
+home="$dest/alluxio-home"
+rm -rf "$home/lib"
+mvn_quiet dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds=log4j-slf4j-impl \
+  -DoutputDirectory="$home/lib"
+ls "$home/lib"/alluxio-core-server-master-*.jar >/dev/null 2>&1 || { echo "build.sh: alluxio-core-server-master missing after Maven" >&2; exit 1; }
+mkdir -p "$home/logs"
+cp -r "$here/bin" "$here/libexec" "$here/conf" "$home/"
+cp "$here/entrypoint.sh" "$dest/entrypoint.sh"
+mkdir -p "$dest/journal" "$dest/mnt-alluxio-fuse"
+chown -R 1000:1000 "$home" "$dest/entrypoint.sh" "$dest/journal" "$dest/mnt-alluxio-fuse"
