@@ -174,3 +174,36 @@ def test_prometheus_endpoints_hold_capacity_and_block_metrics(defaults):
     assert "Cluster_CapacityTotal" in master and "Master_TotalPaths" in master, master[:2000]
     worker = defaults.metrics(defaults.pods("worker")[0])
     assert "Worker_CapacityTotal" in worker and "Worker_BlocksCached" in worker, worker[:2000]
+
+
+def _master_sts(objects):
+    return next(o for o in objects if o["kind"] == "StatefulSet" and o["metadata"]["name"].endswith("master"))
+
+
+def test_one_to_three_masters_is_refused_with_the_metadata_intact(defaults):
+    """master.replicaCount 1 -> 3 flips the journal from UFS to EMBEDDED. On a cluster, `helm upgrade`
+    fails first (templates/upgrade-guard.yaml reads the release's ConfigMap back; no API server here).
+    Applied anyway (as a `helm template` pipeline would), master-0's init container refuses its UFS
+    journal volume and leaves it untouched; going back to 1 master serves every file again."""
+    put_files(defaults, "before-upgrade", 4, seed=21)
+    before = defaults.alluxio("fs", "ls", "-R", "/").stdout.splitlines()
+    paths = [line.split()[-1] for line in before if line.strip()]
+    sts = defaults.sts("master")
+    three = defaults.render(set_values={"master.replicaCount": "3"})
+    defaults.cluster.update_objects(three)
+    sts.scale(3, _master_sts(three))
+    pod = sts.delete_pod(0)  # the rolling update reaches master-0 with the new template
+    wait_for(lambda: pod.containers["journal"].exit_codes, timeout=120, what="master-0's journal init container to stop")
+    log = defaults.log(pod, "journal")
+    assert "REFUSED" in log and "holds a UFS journal" in log and "master.replicaCount=1" in log, log
+    journal = defaults.cluster.claims["journal-alluxio-master-0"][1]
+    assert not (journal / "raft").exists() and (journal / "FileSystemMaster" / "v1").is_dir()
+    # Back to the chart's one master: the same volume, every path there again.
+    one = defaults.render()
+    defaults.cluster.update_objects(one)
+    sts.scale(1, _master_sts(one))
+    sts.delete_pod(0).wait_ready(240)
+    wait_for(lambda: live_workers(defaults) == 2, timeout=120, what="2 live workers after going back to 1 master")
+    after = defaults.alluxio("fs", "ls", "-R", "/").stdout
+    for path in paths:
+        assert path in after, (path, after[-3000:])

@@ -102,10 +102,13 @@ def schema():
                              enum=["", "UFS", "EMBEDDED"]),
             "folder": b.string("Journal directory in the master pods", pattern="^/.+"),
             "persistence": b.persistence("Journal volume (false: emptyDir, metadata lost with the pod)"),
+            "allowTypeChange": b.boolean("Let helm upgrade change the journal type (only for masters on new "
+                                         "journal volumes restored from a backup)"),
             "format": b.closed({
-                "runFormat": b.boolean("Format an empty (brand-new) journal in an init container"),
+                "runFormat": b.boolean("Format an empty (brand-new) journal in the masters' init container "
+                                       "(not needed by Alluxio 2.9)"),
                 "resources": b.resources(),
-            }, "Journal format init container"),
+            }, "The masters' journal init container"),
         }, "Master journal"),
         "master": master,
         "jobMaster": _sidecar("Job master container of the master pods", {
