@@ -207,3 +207,15 @@ def test_one_to_three_masters_is_refused_with_the_metadata_intact(defaults):
     after = defaults.alluxio("fs", "ls", "-R", "/").stdout
     for path in paths:
         assert path in after, (path, after[-3000:])
+
+
+def test_worker_jvm_gets_the_charts_direct_memory_not_the_images_4g(defaults):
+    """launch-process adds -XX:MaxDirectMemorySize=4g unless the options name one: the worker's JVM
+    must run with the chart's worker.jvm.maxDirectMemory (512Mi) and no other."""
+    pod = defaults.pods("worker")[0]
+    cmdline = pod.exec("worker", ["bash", "-c", "tr '\\0' ' ' < /proc/1/cmdline; echo; "
+                                  "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done"]).stdout
+    java = [line for line in cmdline.splitlines() if "alluxio.worker.AlluxioWorker" in line]
+    assert java, cmdline
+    assert java[0].count("-XX:MaxDirectMemorySize=") == 1 and "-XX:MaxDirectMemorySize=536870912" in java[0], java[0]
+    assert "-Xmx" not in java[0] and "-XX:MaxRAMPercentage=" in java[0], java[0]

@@ -133,18 +133,20 @@ def test_masters_and_workers_never_format_on_start(renders):
             else one(objects, "DaemonSet", component="worker")
         assert containers(worker)["worker"]["args"] == ["worker-only", "--no-format"]
         assert containers(worker)["job-worker"]["args"] == ["job-worker"]
-        init = containers(master, init=True)
-        if profile == "default-values":
-            assert env(init["journal-format"])["JOURNAL_FOLDER"] == "/journal"
-        else:
-            assert "journal-format" not in init
+        # The journal init container is always there; it formats only with runFormat (ci default-values).
+        init = env(containers(master, init=True)["journal"])
+        assert init["JOURNAL_FOLDER"] == "/journal"
+        assert init["RUN_FORMAT"] == ("true" if profile == "default-values" else "false")
+        assert init["JOURNAL_TYPE"] == ("EMBEDDED" if int(master["spec"]["replicas"]) > 1 else "UFS")
 
 
-def test_journal_format_script_skips_existing_journals(renders):
+def test_journal_init_script_refuses_the_other_type_before_formatting(renders):
     scripts = one(renders.get("alluxio", "defaults"), "ConfigMap", name=f"{FULL}-scripts")["data"]
-    text = scripts["journal-format.sh"]
+    text = scripts["journal-init.sh"]
     assert "lost+found" in text and "already holds data: not formatting" in text
-    assert text.index("journal_is_empty \"$JOURNAL_FOLDER\"") < text.index("formatJournal")
+    main = text.index("main() {")
+    assert main < text.index("REFUSED") < text.index("if ! journal_is_empty \"$JOURNAL_FOLDER\"") \
+        < text.index("formatJournal\n")
 
 
 def test_mem_tier_is_ram_backed_and_added_to_worker_memory(renders):

@@ -61,6 +61,10 @@ def schema():
             "web": b.port("Worker web port (30000)")}, "Ports"),
         "pdb": b.pdb(),
     })
+    # The worker's direct memory (netty data buffers) is bounded by the chart: launch-process adds
+    # -XX:MaxDirectMemorySize=4g on top of the heap when none is set (twins/alluxio/image.yaml).
+    worker["properties"]["jvm"]["properties"]["maxDirectMemory"] = b.size(
+        "-XX:MaxDirectMemorySize of the worker JVM (a Kubernetes quantity; inside limits.memory with the heap)")
 
     fuse_props = {
         "enabled": b.boolean("Deploy the FUSE DaemonSet (privileged)"),

@@ -149,7 +149,11 @@ percentage is scaled to apply to the JVM's own share only:
 {{- $base := include "common.quantity.bytes" $limit | float64 -}}
 {{- $_ := set $jvm "maxRAMPercentage" (printf "%.2f" (divf (mulf (float64 $jvm.maxRAMPercentage) $base) (addf $base $mem))) -}}
 {{- end -}}
-{{- include "common.jvm.opts" $jvm -}}
+{{- with $jvm.maxDirectMemory -}}
+{{- /* Before extraOpts, so that a -XX:MaxDirectMemorySize there wins (the JVM takes the last one). */ -}}
+{{- $_ := set $jvm "extraOpts" (trim (printf "-XX:MaxDirectMemorySize=%s %s" (include "common.quantity.bytes" .) ($jvm.extraOpts | default ""))) -}}
+{{- end -}}
+{{- include "common.jvm.opts" (omit $jvm "maxDirectMemory") -}}
 {{- end -}}
 
 {{/*
