@@ -219,3 +219,66 @@ def test_worker_jvm_gets_the_charts_direct_memory_not_the_images_4g(defaults):
     assert java, cmdline
     assert java[0].count("-XX:MaxDirectMemorySize=") == 1 and "-XX:MaxDirectMemorySize=536870912" in java[0], java[0]
     assert "-Xmx" not in java[0] and "-XX:MaxRAMPercentage=" in java[0], java[0]
+
+
+FAKE_JAVA = """#!/bin/bash
+# Stands in for java in the FUSE container: prints the command line the image's scripts built.
+printf 'FAKE-JAVA'; printf ' %s' "$@"; echo
+"""
+
+
+def _fuse_pod(release, tmp, extra_env=()):
+    """The rendered FUSE container (fuse.enabled) as a pod of uid 1000 with java replaced by a script
+    that prints its arguments: no privileged mount here, the command line is what is checked."""
+    objects = release.render(set_values={"fuse.enabled": "true"})
+    ds = next(o for o in objects if o["kind"] == "DaemonSet" and o["metadata"]["name"].endswith("fuse"))
+    spec = copy.deepcopy(ds["spec"]["template"]["spec"])
+    spec["securityContext"] = {"runAsUser": 1000, "runAsGroup": 1000, "fsGroup": 1000}
+    spec["volumes"] = [v for v in spec["volumes"] if v["name"] not in ("dev-fuse", "mount-parent")]
+    fake = tmp / "fake-java"
+    fake.mkdir(exist_ok=True)
+    (fake / "java").write_text(FAKE_JAVA)
+    (fake / "java").chmod(0o755)
+    spec["volumes"].append({"name": "fake-java", "hostPath": {"path": str(fake), "type": "Directory"}})
+    for c in spec["containers"] + spec.get("initContainers", []):
+        c["securityContext"] = {"runAsUser": 1000, "runAsGroup": 1000, "readOnlyRootFilesystem": True}
+    fuse = spec["containers"][0]
+    fuse.pop("livenessProbe", None), fuse.pop("readinessProbe", None), fuse.pop("lifecycle", None)
+    fuse["volumeMounts"] = [m for m in fuse["volumeMounts"] if m["name"] not in ("dev-fuse", "mount-parent")]
+    fuse["volumeMounts"].append({"name": "fake-java", "mountPath": "/fake"})
+    fuse["env"] = fuse["env"] + [{"name": "JAVA", "value": "/fake/java"}] + list(extra_env)
+    name = f"alluxio-fuse-{len(release.cluster.pods)}"
+    node_dir = release.cluster.nodes[0].host_path(str(fake))
+    node_dir.parent.mkdir(parents=True, exist_ok=True)
+    if not node_dir.exists():
+        node_dir.symlink_to(fake)
+    return fuse, release.cluster.run_pod(name, spec, {"app.kubernetes.io/component": "fuse-check"})
+
+
+def test_fuse_command_line_through_the_image_entrypoint(defaults, tmp_path):
+    """The FUSE container's rendered command through the image's entrypoint, alluxio-fuse and
+    alluxio-config.sh: mount point and Alluxio path as arguments, the chart's heap and direct memory
+    after the script's -Xmx1G and 4g (the JVM takes the last). The same container with a MOUNT_POINT
+    variable, as the chart rendered it before, stops at once. Mounting itself needs a privileged pod
+    and libfuse, which this machine's test pods do not have: not run here."""
+    fuse, pod = _fuse_pod(defaults, tmp_path)
+    try:
+        line = wait_for(lambda: next((l for l in defaults.log(pod, "fuse").splitlines() if l.startswith("FAKE-JAVA")),
+                                     None), timeout=120, what="the FUSE JVM command line",
+                        on_timeout=lambda: defaults.log(pod, "fuse")[-2000:])
+    finally:
+        defaults.cluster.delete_pod(pod.name, grace=0)
+    words = line.split()
+    assert words[-7:] == ["alluxio.fuse.AlluxioFuse", "-o", "allow_other", "-m", "/mnt/alluxio-fuse", "-a", "/"], line
+    xmx = [w for w in words if w.startswith("-Xmx")]
+    direct = [w for w in words if w.startswith("-XX:MaxDirectMemorySize=")]
+    assert xmx[0] == "-Xmx1G" and xmx[-1] == "-Xmx1228m", xmx  # 60% of the 2Gi limit wins
+    assert direct[0] == "-XX:MaxDirectMemorySize=4g" and direct[-1] == "-XX:MaxDirectMemorySize=268435456", direct
+    # The old render's MOUNT_POINT variable: the 2.9.5 entrypoint refuses it and exits 1.
+    _, old = _fuse_pod(defaults, tmp_path, extra_env=[{"name": "MOUNT_POINT", "value": "/mnt/alluxio-fuse"}])
+    try:
+        wait_for(lambda: old.containers["fuse"].exit_codes, timeout=120, what="the FUSE container to stop")
+        assert old.containers["fuse"].exit_codes[0] == 1
+        assert "MOUNT_POINT for Alluxio Fuse are deprecated" in defaults.log(old, "fuse")
+    finally:
+        defaults.cluster.delete_pod(old.name, grace=0)

@@ -69,10 +69,14 @@ def schema():
     fuse_props = {
         "enabled": b.boolean("Deploy the FUSE DaemonSet (privileged)"),
         "image": b.image("FUSE image"),
-        "mountPoint": b.string("Node directory where Alluxio is mounted", pattern="^/.+"),
+        "mountPoint": b.string("Node directory where Alluxio is mounted (its parent is the hostPath "
+                               "volume)", pattern="^/.+/.+"),
+        "alluxioPath": b.string("Alluxio path mounted at mountPoint", pattern="^/"),
         "fuseOptions": b.string("FUSE mount options (comma separated)", pattern=r"^[A-Za-z0-9_=,.-]*$"),
     }
     fuse = b.component("FUSE DaemonSet (POSIX access on every selected node)", fuse_props)
+    fuse["properties"]["jvm"]["properties"]["maxDirectMemory"] = b.size(
+        "-XX:MaxDirectMemorySize of the FUSE JVM (a Kubernetes quantity)")
     # FUSE runs privileged with SYS_ADMIN: describe those keys too.
     fuse_sc = fuse["properties"]["containerSecurityContext"]["properties"]
     fuse_sc["privileged"]["description"] = "Privileged mode (required by FUSE)"

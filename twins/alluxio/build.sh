@@ -21,7 +21,7 @@ mvn_quiet dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactI
   -DoutputDirectory="$home/lib"
 ls "$home/lib"/alluxio-core-server-master-*.jar >/dev/null 2>&1 || { echo "build.sh: alluxio-core-server-master missing after Maven" >&2; exit 1; }
 mkdir -p "$home/logs"
-cp -r "$here/bin" "$here/libexec" "$here/conf" "$home/"
+cp -r "$here/bin" "$here/libexec" "$here/conf" "$here/integration" "$home/"
 cp "$here/entrypoint.sh" "$dest/entrypoint.sh"
 mkdir -p "$dest/journal" "$dest/mnt-alluxio-fuse"
 chown -R 1000:1000 "$home" "$dest/entrypoint.sh" "$dest/journal" "$dest/mnt-alluxio-fuse"

@@ -172,6 +172,26 @@ property in ALLUXIO_WORKER_JAVA_OPTS the entrypoint leaves the RAM folder unset 
 {{- end -}}
 {{- end -}}
 
+{{/*
+FUSE JVM options: explicit -Xms/-Xmx (fuse.jvm.maxRAMPercentage of limits.memory) and
+-XX:MaxDirectMemorySize (fuse.jvm.maxDirectMemory). alluxio-config.sh starts FUSE's options with
+-Xms1G -Xmx1G -XX:MaxDirectMemorySize=4g, which a -XX:MaxRAMPercentage does not override; these
+come later in the command line and win.
+*/}}
+{{- define "alluxio.fuse.jvmOpts" -}}
+{{- $jvm := .Values.fuse.jvm -}}
+{{- $limit := (.Values.fuse.resources.limits | default dict).memory -}}
+{{- $opts := list -}}
+{{- if $limit -}}
+{{- $heap := divf (mulf (include "common.quantity.bytes" $limit | float64) (float64 $jvm.maxRAMPercentage)) 104857600.0 -}}
+{{- $opts = append $opts (printf "-Xms%.0fm -Xmx%.0fm" (floor (divf $heap 2.0)) (floor $heap)) -}}
+{{- end -}}
+{{- with $jvm.maxDirectMemory -}}{{- $opts = append $opts (printf "-XX:MaxDirectMemorySize=%s" (include "common.quantity.bytes" .)) -}}{{- end -}}
+{{- $opts = append $opts "-XX:+ExitOnOutOfMemoryError" -}}
+{{- with $jvm.extraOpts -}}{{- $opts = append $opts . -}}{{- end -}}
+{{- join " " $opts -}}
+{{- end -}}
+
 {{/* Volume name of tier level l, directory d. */}}
 {{- define "alluxio.tier.volumeName" -}}{{ printf "tier%d-%d" (int .level) (int .dir) }}{{- end -}}
 
