@@ -61,6 +61,11 @@ def schema():
             "web": b.port("Worker web port (30000)")}, "Ports"),
         "pdb": b.pdb(),
     })
+    worker["properties"]["volumePermissions"] = b.closed({
+        "enabled": b.boolean("Run a root init container (CHOWN and FOWNER only) that gives the worker's user the "
+                             "block folder of each hostPath tier and the hostPath domain socket directory"),
+        "resources": b.resources(),
+    }, "hostPath permissions for the workers")
     # The worker's direct memory (netty data buffers) is bounded by the chart: launch-process adds
     # -XX:MaxDirectMemorySize=4g on top of the heap when none is set (twins/alluxio/image.yaml).
     worker["properties"]["jvm"]["properties"]["maxDirectMemory"] = b.size(

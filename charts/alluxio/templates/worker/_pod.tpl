@@ -18,6 +18,51 @@ spec:
   dnsPolicy: ClusterFirstWithHostNet
   {{- end }}
   initContainers:
+    {{- $hostTiers := list -}}
+    {{- range $l, $level := .Values.tieredStore.levels }}{{ range $d, $dir := $level.dirs }}
+    {{- if eq (($dir.volume | default dict).type | default "emptyDir") "hostPath" }}{{ $hostTiers = append $hostTiers $dir.path }}{{ end }}
+    {{- end }}{{ end }}
+    {{- $hostSocket := and $sc.enabled (eq $sc.policy "uuid") (eq $sc.volumeType "hostPath") }}
+    {{- if and $v.volumePermissions.enabled (or $hostTiers $hostSocket) }}
+    # Opt-in (worker.volumePermissions.enabled): as root, give the worker's user the block folder of
+    # each hostPath tier directory and the node's domain socket directory (nothing else).
+    - name: volume-permissions
+      image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      command: ["bash", "-euo", "pipefail", "/opt/alluxio-scripts/worker-volume-permissions.sh"]
+      env:
+        - name: TIER_DIRS
+          value: {{ join " " $hostTiers | quote }}
+        - name: SOCKET_DIR
+          value: {{ ternary $sc.mountPath "" $hostSocket | quote }}
+        - name: WORKER_OWNER
+          value: {{ printf "%v:%v" $v.containerSecurityContext.runAsUser $v.containerSecurityContext.runAsGroup | quote }}
+      resources:
+        {{- toYaml $v.volumePermissions.resources | nindent 8 }}
+      securityContext:
+        runAsUser: 0
+        runAsGroup: 0
+        runAsNonRoot: false
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities:
+          drop: ["ALL"]
+          add: ["CHOWN", "FOWNER"]
+      volumeMounts:
+        - name: scripts
+          mountPath: /opt/alluxio-scripts
+          readOnly: true
+        {{- range $l, $level := .Values.tieredStore.levels }}{{ range $d, $dir := $level.dirs }}
+        {{- if eq (($dir.volume | default dict).type | default "emptyDir") "hostPath" }}
+        - name: {{ include "alluxio.tier.volumeName" (dict "level" $l "dir" $d) }}
+          mountPath: {{ $dir.path }}
+        {{- end }}
+        {{- end }}{{ end }}
+        {{- if $hostSocket }}
+        - name: domain-socket
+          mountPath: {{ $sc.mountPath }}
+        {{- end }}
+    {{- end }}
     {{- include "alluxio.initContainer.config" (dict "securityContext" $v.containerSecurityContext "context" .) | nindent 4 }}
   containers:
     - name: worker
