@@ -105,15 +105,22 @@ def test_hostpath_tiers_and_short_circuit_reads(tmp_path, record_property):
                  timeout=120, what="2 live workers")
         alluxio_in(release, local, "fs", "copyFromLocal", "/opt/alluxio/lib/alluxio-core-common-2.9.6.jar", "/sc.jar")
         worker0 = next(p for p in release.pods("worker") if p.node is node0)
-        before = release.metrics(worker0)
+        stat = alluxio_in(release, local, "fs", "stat", "/sc.jar")
+        # The client on node0 wrote to the worker of its node (locality by alluxio.locality.node).
+        assert f"host={worker0.ip}" in stat or worker0.name in stat, stat
+
+        def read_bytes():
+            text = release.metrics(worker0)
+            return metric(text, "Worker_BytesReadDomain"), metric(text, "Worker_BytesReadRemote")
+        before = read_bytes()
         alluxio_in(release, local, "fs", "copyToLocal", "/sc.jar", "/tmp/sc-local.jar")
-        mid = release.metrics(worker0)
+        mid = read_bytes()
         alluxio_in(release, remote, "fs", "copyToLocal", "/sc.jar", "/tmp/sc-remote.jar")
-        after = release.metrics(worker0)
-        domain = metric(mid, "Worker_BytesReadDomain") - metric(before, "Worker_BytesReadDomain")
-        remote_bytes = metric(after, "Worker_BytesReadRemote") - metric(mid, "Worker_BytesReadRemote")
-        assert domain > 0, [l for l in mid.splitlines() if "BytesRead" in l]
-        assert remote_bytes > 0, [l for l in after.splitlines() if "BytesRead" in l]
+        after = read_bytes()
+        domain = mid[0] - before[0]
+        remote_bytes = after[1] - mid[1]
+        assert domain > 0 and mid[1] == before[1], (before, mid, after)
+        assert remote_bytes > 0, (before, mid, after)
         record_property("measured", f"Alluxio DaemonSet workers on 2 nodes with hostPath SSD tiers and domain sockets: "
                                     f"Ready {took:.0f} s after volumePermissions; node0 client read {domain:.0f} bytes "
                                     f"through the domain socket, node1 client {remote_bytes:.0f} bytes over the network")
