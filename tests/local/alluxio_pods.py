@@ -7,11 +7,11 @@ the image's entrypoint logic, launch-process and alluxio-config.sh, Alluxio's ja
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import urllib.request
 
-import kubelet
-import twins
+import chart_release
 from chart_release import ChartRelease
 
 IMAGES = ("alluxio",)
@@ -25,17 +25,10 @@ LEAN_JVM_VALUES = {f"{component}.jvm.extraOpts": LEAN_JVM
 
 def available():
     """(bool, reason): whether the Alluxio pods can run here (kubelet, the twin, tini)."""
-    ok, reason = kubelet.available()
-    if not ok:
-        return ok, reason
-    for name in IMAGES:
-        ok, reason = twins.available(name)
-        if not ok:
-            return ok, reason
-    import shutil
-    if shutil.which("tini") is None:
+    ok, reason = chart_release.available(IMAGES)
+    if ok and shutil.which("tini") is None:
         return False, "tini is not installed (bin/setup installs Debian's tini)"
-    return True, ""
+    return ok, reason
 
 
 class AlluxioRelease(ChartRelease):

@@ -5,6 +5,7 @@ from the chart's own ``helm test`` pod, the ``helm test`` pod itself. Chart-spec
 the chart's module (hdfs_pods.py, alluxio_pods.py)."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 from pathlib import Path
@@ -15,6 +16,32 @@ from polling import wait_for
 from suite import helm
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def available(images):
+    """(bool, reason): whether pods of these image twins (names) can run here (kubelet and twins)."""
+    ok, reason = kubelet.available()
+    if not ok:
+        return ok, reason
+    for name in images:
+        ok, reason = twins.available(name)
+        if not ok:
+            return ok, reason
+    return True, ""
+
+
+@contextlib.contextmanager
+def running(release, components, timeout=300):
+    """Install ``release`` (a ChartRelease), wait until the pods of ``components`` are Ready, yield it
+    (its ``install_seconds`` says how long that took), close it on exit."""
+    started = time.monotonic()
+    try:
+        release.install()
+        release.wait_ready(components, timeout=timeout)
+        release.install_seconds = time.monotonic() - started
+        yield release
+    finally:
+        release.close()
 
 
 class ChartRelease:
@@ -145,3 +172,20 @@ class ChartRelease:
         self.cluster.delete_pod(pod.name, grace=0)
         return rc, log
 
+    def upgrade_daemonset(self, set_values):
+        """``helm upgrade`` with more values for a DaemonSet release: the objects re-rendered and
+        applied, and each of the DaemonSet's pods replaced by one of the new template on its node (as
+        the DaemonSet controller's rolling update does, here all at once). Returns the new pods."""
+        self.set_values.update(set_values)
+        self.objects = self.render()
+        self.cluster.update_objects(self.objects)
+        daemonset = next(o for o in self.objects if o["kind"] == "DaemonSet")
+        for pod in list(self.daemonset_pods):
+            if pod.name in self.cluster.pods:
+                self.cluster.delete_pod(pod.name)
+        template = daemonset["spec"]["template"]
+        self.daemonset_pods = [
+            self.cluster.run_pod(f"{daemonset['metadata']['name']}-{node.name}", template["spec"],
+                                 template["metadata"].get("labels", {}), node=node)
+            for node in self.cluster.nodes]
+        return self.daemonset_pods

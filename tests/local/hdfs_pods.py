@@ -15,8 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-import kubelet
 import twins
+import chart_release
 from chart_release import ChartRelease
 from polling import wait_for
 
@@ -25,15 +25,8 @@ IMAGES = ("apache-hadoop", "zookeeper", "python")
 
 
 def available():
-    """(bool, reason): whether the HDFS pods can run here (kubelet and both twins)."""
-    ok, reason = kubelet.available()
-    if not ok:
-        return ok, reason
-    for name in IMAGES:
-        ok, reason = twins.available(name)
-        if not ok:
-            return ok, reason
-    return True, ""
+    """(bool, reason): whether the HDFS pods can run here (kubelet and the twins of IMAGES)."""
+    return chart_release.available(IMAGES)
 
 
 # The HA scenarios' values that differ from the chart's defaults, and why: a restarted JournalNode

@@ -10,6 +10,7 @@ import time
 import pytest
 
 import alluxio_pods
+import chart_release
 from polling import wait_for
 from test_alluxio_real import put_files, read_back
 
@@ -22,14 +23,8 @@ VALUES = {"master.replicaCount": "3", "worker.replicaCount": "1"}
 @pytest.fixture(scope="module")
 def ha(tmp_path_factory):
     release = alluxio_pods.AlluxioRelease(tmp_path_factory.mktemp("alluxio-ha"), set_values=VALUES)
-    started = time.monotonic()
-    try:
-        release.install()
-        release.wait_ready(timeout=300)
-        release.install_seconds = time.monotonic() - started
+    with chart_release.running(release, ("master", "worker")):
         yield release
-    finally:
-        release.close()
 
 
 def primary(release):

@@ -18,6 +18,7 @@ import time
 import pytest
 
 import alluxio_pods
+import chart_release
 from polling import wait_for
 
 ok, reason = alluxio_pods.available()
@@ -27,14 +28,8 @@ pytestmark = [pytest.mark.skipif(not ok, reason=reason), pytest.mark.xdist_group
 @pytest.fixture(scope="module")
 def defaults(tmp_path_factory):
     release = alluxio_pods.AlluxioRelease(tmp_path_factory.mktemp("alluxio-defaults"))
-    started = time.monotonic()
-    try:
-        release.install()
-        release.wait_ready(timeout=240)
-        release.install_seconds = time.monotonic() - started
+    with chart_release.running(release, ("master", "worker"), timeout=240):
         yield release
-    finally:
-        release.close()
 
 
 def live_workers(release):

@@ -78,17 +78,7 @@ def test_hostpath_tiers_and_short_circuit_reads(tmp_path, record_property):
             assert not pod.containers["worker"].ready
             assert "AccessDeniedException: /mnt/alluxio/ssd/alluxioworker" in release.log(pod, "worker")
         # 2. helm upgrade with worker.volumePermissions.enabled: the DaemonSet's pods are replaced.
-        release.set_values["worker.volumePermissions.enabled"] = "true"
-        objects = release.render()
-        release.cluster.update_objects(objects)
-        daemonset = next(o for o in objects if o["kind"] == "DaemonSet")
-        for pod in list(release.pods("worker")):
-            release.cluster.delete_pod(pod.name)
-        template = daemonset["spec"]["template"]
-        release.daemonset_pods = [
-            release.cluster.run_pod(f"{daemonset['metadata']['name']}-{node.name}", template["spec"],
-                                    template["metadata"]["labels"], node=node)
-            for node in release.cluster.nodes]
+        release.upgrade_daemonset({"worker.volumePermissions.enabled": "true"})
         started = time.monotonic()
         release.wait_ready(components=("worker",), timeout=240)
         took = time.monotonic() - started

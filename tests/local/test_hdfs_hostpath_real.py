@@ -73,16 +73,7 @@ def test_hostpath_datanodes_need_volume_permissions_then_register_in_their_racks
             log = release.log(pod, "wait-for-namenode")
             assert "datanode.volumePermissions.enabled=true" in log and "root:root 755" in log, log[-2000:]
         # 2. helm upgrade with volumePermissions: the DaemonSet's pods are replaced.
-        release.set_values["datanode.volumePermissions.enabled"] = "true"
-        objects = release.render()
-        release.cluster.update_objects(objects)
-        daemonset = next(o for o in objects if o["kind"] == "DaemonSet")
-        for pod in list(release.pods("datanode")):
-            release.cluster.delete_pod(pod.name)
-        release.daemonset_pods = [
-            release.cluster.run_pod(f"{daemonset['metadata']['name']}-{node.name}", daemonset["spec"]["template"]["spec"],
-                                    daemonset["spec"]["template"]["metadata"]["labels"], node=node)
-            for node in release.cluster.nodes]
+        release.upgrade_daemonset({"datanode.volumePermissions.enabled": "true"})
         for pod in release.pods("datanode"):
             wait_for(lambda p=pod: p.init_done, timeout=180, what=f"{pod.name}'s init containers")
         for node in release.cluster.nodes:

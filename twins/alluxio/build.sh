@@ -9,12 +9,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dest=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mvn_quiet() {  # Maven's output only when it fails
-  (cd "$work" && mvn -q -B -C -Dstyle.color=never "$@") >"$work/mvn.log" 2>&1 || { cat "$work/mvn.log" >&2; exit 1; }
-}
-cp "$here/pom.xml" "$work/pom.xml"
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+twin_maven_setup "$here/pom.xml"
 home="$dest/alluxio-home"
 rm -rf "$home/lib"
 mvn_quiet dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds=log4j-slf4j-impl \

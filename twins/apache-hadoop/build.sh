@@ -8,12 +8,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dest=$1
 version=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mvn_quiet() {  # Maven's output only when it fails
-  (cd "$work" && mvn -q -B -C -Dstyle.color=never "$@") >"$work/mvn.log" 2>&1 || { cat "$work/mvn.log" >&2; exit 1; }
-}
-cp "$here/pom.xml" "$work/pom.xml"
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+twin_maven_setup "$here/pom.xml"
 home="$dest/opt/hadoop"
 mkdir -p "$home/share/hadoop/lib" "$home/share/hadoop/hdfs"
 # -C: fail on a checksum mismatch; -B: no progress bars.
