@@ -77,10 +77,13 @@ def test_fuse_daemonset_mounts_dev_fuse_with_bidirectional_propagation(renders):
     vols = volumes(ds)
     assert vols["dev-fuse"]["hostPath"] == {"path": "/dev/fuse", "type": "CharDevice"}
     mounts = {m["name"]: m for m in fuse["volumeMounts"]}
-    assert mounts["mount-point"]["mountPropagation"] == "Bidirectional"
-    assert mounts["mount-point"]["mountPath"] == vols["mount-point"]["hostPath"]["path"] == "/mnt/alluxio-fuse"
+    # The mount point's parent is the hostPath, so a dead mount left by a crashed pod can be replaced.
+    assert mounts["mount-parent"]["mountPropagation"] == "Bidirectional"
+    assert mounts["mount-parent"]["mountPath"] == vols["mount-parent"]["hostPath"]["path"] == "/mnt"
     assert "fusermount -u /mnt/alluxio-fuse" in " ".join(fuse["lifecycle"]["preStop"]["exec"]["command"])
-    assert fuse["args"] == ["fuse", "--fuse-opts=allow_other"]
+    # The 2.9.5 entrypoint takes the mount point and the Alluxio path as arguments, never from MOUNT_POINT.
+    assert fuse["args"] == ["fuse", "--fuse-opts=allow_other", "/mnt/alluxio-fuse", "/"]
+    assert "MOUNT_POINT" not in env(fuse)
     assert vols["domain-socket"]["hostPath"]["path"] == "/var/lib/alluxio/domain-socket"
 
 
@@ -295,7 +298,12 @@ def test_jvm_heaps_follow_the_memory_limit(renders, profile):
         for c in containers(obj).values():
             assert c["resources"]["limits"]["memory"]
             opts = [v for k, v in env(c).items() if k.endswith("_JAVA_OPTS")]
-            assert len(opts) == 1 and "-XX:MaxRAMPercentage=" in opts[0], c["name"]
+            if c["name"] == "fuse":
+                # alluxio-config.sh puts -Xmx1G first for FUSE, which a percentage cannot override: an
+                # explicit -Xmx of the limit's share (60% of 2Gi) comes later.
+                assert len(opts) == 1 and "-Xmx1228m" in opts[0] and "-XX:MaxDirectMemorySize=" in opts[0], opts
+            else:
+                assert len(opts) == 1 and "-XX:MaxRAMPercentage=" in opts[0], c["name"]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
