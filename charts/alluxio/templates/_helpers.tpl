@@ -43,7 +43,7 @@ UFS
 
 {{/* The pod's own FQDN from the downward-API env POD_NAME (for -Dalluxio.master.hostname). */}}
 {{- define "alluxio.master.selfHost" -}}
-{{- printf "$(POD_NAME).%s.%s.svc.%s" (include "alluxio.master.headless" .) (include "common.names.namespace" .) (include "common.names.clusterDomain" .) -}}
+{{- include "common.names.selfFqdn" (dict "service" (include "alluxio.master.headless" .) "context" .) -}}
 {{- end -}}
 
 {{/*
@@ -55,7 +55,7 @@ alluxio.master.worker.timeout (5 min); DaemonSet and host-network workers use th
 */}}
 {{- define "alluxio.worker.selfHost" -}}
 {{- if and (eq .Values.worker.kind "StatefulSet") (not .Values.worker.hostNetwork) -}}
-{{- printf "$(POD_NAME).%s.%s.svc.%s" (include "alluxio.worker.headless" .) (include "common.names.namespace" .) (include "common.names.clusterDomain" .) -}}
+{{- include "common.names.selfFqdn" (dict "service" (include "alluxio.worker.headless" .) "context" .) -}}
 {{- else -}}
 $(POD_IP)
 {{- end -}}

@@ -54,6 +54,15 @@ Stable DNS name of one StatefulSet pod:
 <statefulset>-<ordinal>.<headless service>.<namespace>.svc.<cluster domain>
 Usage: include "common.names.podFqdn" (dict "statefulset" "x" "service" "x-headless" "ordinal" 0 "context" $)
 */}}
+{{/*
+The DNS name a StatefulSet pod gives itself, "$(POD_NAME).<service>.<namespace>.svc.<clusterDomain>",
+for container env and args (the kubelet expands $(POD_NAME) from the downward API variable POD_NAME).
+Usage: include "common.names.selfFqdn" (dict "service" <headless Service name> "context" $)
+*/}}
+{{- define "common.names.selfFqdn" -}}
+{{- printf "$(POD_NAME).%s.%s.svc.%s" .service (include "common.names.namespace" .context) (include "common.names.clusterDomain" .context) -}}
+{{- end -}}
+
 {{- define "common.names.podFqdn" -}}
 {{- printf "%s-%d.%s.%s.svc.%s" .statefulset (int .ordinal) .service (include "common.names.namespace" .context) (include "common.names.clusterDomain" .context) -}}
 {{- end -}}

@@ -90,7 +90,7 @@ Usage: include "hdfs.security.env" (dict "primary" "hdfs" "headless" <service> "
   value: {{ printf "%s/%s@%s" .primary .host $k.realm | quote }}
 {{- else if .headless }}
 - name: KERBEROS_PRINCIPAL
-  value: {{ printf "%s/$(POD_NAME).%s.%s.svc.%s@%s" .primary .headless (include "common.names.namespace" $ctx) (include "common.names.clusterDomain" $ctx) $k.realm | quote }}
+  value: {{ printf "%s/%s@%s" .primary (include "common.names.selfFqdn" (dict "service" .headless "context" $ctx)) $k.realm | quote }}
 {{- end }}
 {{- end }}
 {{- if and $ctx.Values.security.tls.enabled (not .noTls) }}
