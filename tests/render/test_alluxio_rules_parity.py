@@ -22,6 +22,7 @@ HDD = {"alias": "HDD", "dirs": [{"path": "/mnt/hdd", "quota": "10Gi",
 
 BAD = {
     "even-masters": {"master": {"replicaCount": 2}},
+    "write-through-without-under-storage": {"client": {"writeType": "CACHE_THROUGH"}},
     "ufs-journal-three-masters": {"master": {"replicaCount": 3}, "journal": {"type": "UFS"}},
     "duplicate-alias": _levels(MEM, SSD, dict(SSD, dirs=[{"path": "/mnt/ssd2", "quota": "1Gi"}])),
     "tiers-out-of-order": _levels(SSD, MEM),

@@ -22,6 +22,8 @@ BAD = {
         "kerberos": {"enabled": True, "realm": "EXAMPLE.COM", "keytab": {"existingSecret": "hdfs-keytabs"},
                      "krb5": {"kdcs": ["kdc1.example.com"]}},
         "tls": {"enabled": True, "existingSecret": "hdfs-tls"}}}},
+    "alluxio-root-moved-without-its-hdfs-directory": {"alluxio": {"hdfs": {"path": "/lake/alluxio"}}},
+    "alluxio-hdfs-directory-dropped": {"hdfs": {"directories": {"items": {"alluxio": None}}}},
     "spark-ha-with-external-zookeeper": {
         "hdfs": {"zookeeper": {"enabled": False}, "externalZookeeper": {"quorum": "zk-0.zk:2181"}},
         "spark": {"master": {"replicaCount": 2}}},

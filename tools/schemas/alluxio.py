@@ -110,6 +110,11 @@ def schema():
             "path": b.string("HDFS directory mounted at the Alluxio root", pattern="^/"),
             "mountPath": b.string("Mount path of the ConfigMap", pattern="^/.+"),
         }, "HDFS as the root under storage"),
+        "client": b.closed({
+            "writeType": b.string("Default write type (alluxio.user.file.writetype.default); empty: "
+                                  "CACHE_THROUGH with an under storage, MUST_CACHE without",
+                                  enum=["", "MUST_CACHE", "CACHE_THROUGH", "THROUGH", "ASYNC_THROUGH"]),
+        }, "Defaults of every Alluxio client"),
         "journal": b.closed({
             "type": b.string("UFS or EMBEDDED; empty: UFS for 1 master, EMBEDDED for more",
                              enum=["", "UFS", "EMBEDDED"]),
@@ -143,8 +148,10 @@ def schema():
         }, "Worker tiered store"),
         "shortCircuit": b.closed({
             "enabled": b.boolean("Short-circuit reads for clients on the worker's node"),
-            "policy": b.string("uuid (domain socket directory) or local", enum=["uuid", "local"]),
-            "volumeType": b.string("Domain socket directory volume", enum=["hostPath", "emptyDir"]),
+            "policy": b.string("uuid: a domain socket per worker (local would serve no client pod: it cannot "
+                               "open the worker's block files)", enum=["uuid"]),
+            "volumeType": b.string("hostPath: the node directory client pods mount too (an emptyDir is seen by "
+                                   "the worker pod alone)", enum=["hostPath"]),
             "hostPath": b.string("Node directory of the domain sockets", pattern="^/.+"),
             "mountPath": b.string("Mount path of the domain socket directory", pattern="^/.+"),
         }, "Short-circuit reads"),

@@ -205,6 +205,21 @@ def schema():
         "security": security(),
         "serviceAccount": b.service_account(),
         "networkPolicy": b.network_policy("NameNode rpc/http, DataNode data/ipc/http", {"nodeCIDRs": b.cidr_list("With datanode.hostNetwork: node CIDRs allowed to reach the NameNode RPC port (empty: any source)")}),
+        "directories": b.closed({
+            "items": {
+                "type": "object",
+                "description": "Directories by name, created by the directories Job as the HDFS superuser",
+                "additionalProperties": {"anyOf": [{"type": "null"}, b.closed({
+                    "path": b.string("Absolute HDFS path (no spaces)", pattern=r"^/[^\s]*$"),
+                    "owner": b.string("Owner (HDFS user name; empty: HDFS's default)", pattern=r"^[^\s:]*$"),
+                    "group": b.string("Group (empty: HDFS's default)", pattern=r"^[^\s:]*$"),
+                    "mode": b.string("Octal mode, e.g. \"755\" (quoted; empty: HDFS's default)",
+                                     pattern=r"^([0-7]{3,4})?$"),
+                }, "One directory", required=["path"])]},
+            },
+            "timeoutSeconds": b.integer("How long the Job waits for HDFS before it gives up (seconds)", 30),
+            "resources": b.resources(),
+        }, "Directories created in HDFS by a Job running as the HDFS superuser"),
         "tests": b.closed({
             "enabled": b.boolean("Render the helm test pod"),
             "resources": b.resources(),

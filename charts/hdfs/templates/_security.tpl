@@ -98,6 +98,14 @@ Usage: include "hdfs.security.env" (dict "primary" "hdfs" "headless" <service> "
 {{- end }}
 {{- end -}}
 
+{{/*
+Environment of the chart's own HDFS clients that act as the HDFS superuser (the helm test pod, the
+directories Job): the user the NameNodes run as, and with Kerberos NameNode 0's principal and keytab.
+*/}}
+{{- define "hdfs.security.superuserEnv" -}}
+{{- include "hdfs.security.env" (dict "primary" .Values.security.kerberos.principals.hdfs "host" (include "hdfs.namenode.host" (dict "ordinal" 0 "context" .)) "keytabPod" (printf "%s-0" (include "hdfs.namenode.fullname" .)) "context" .) -}}
+{{- end -}}
+
 {{/* Store passwords from the TLS Secret; Hadoop reads them through ${env.*} in ssl-server.xml/ssl-client.xml. */}}
 {{- define "hdfs.tls.env" -}}
 {{- $t := .Values.security.tls }}

@@ -49,6 +49,13 @@ def check(values: dict) -> list[Problem]:
         if get(values, "ufs.root"):
             out.append(Problem("", "ufs.root", "must be empty when hdfs.configMap is set, "
                                "HDFS is then the root under storage", "empty"))
+    write_type = get(values, "client.writeType") or ""
+    has_ufs = (get(values, "ufs.root") or get(values, "hdfs.configMap")
+               or get(values, "global.stack.hdfs", False))
+    if write_type and write_type != "MUST_CACHE" and not has_ufs:
+        out.append(Problem("", "client.writeType",
+                           f"{write_type} needs an under storage (ufs.root or hdfs.configMap); without one the "
+                           "root is a pod-local folder and only MUST_CACHE keeps files", "MUST_CACHE, or empty"))
     if (not get(values, "ufs.credentials.existingSecret") and get(values, "ufs.credentials.accessKeyId")
             and not get(values, "ufs.credentials.secretKey")):
         out.append(Problem("", "ufs.credentials.secretKey",

@@ -71,6 +71,15 @@ def check(values: dict) -> list[Problem]:
             out.append(Problem("", "alluxio.hdfs.nameservice",
                                "is required because HDFS is not HA or its nameservice or names are customised",
                                "the HDFS nameservice, or <namenode-0 host>:<rpc port> without HA"))
+        root = "/" + str(get(v, "alluxio.hdfs.path") or "").strip("/")
+        items = get(v, "hdfs.directories.items") or {}
+        paths = {"/" + str(d.get("path") or "").strip("/") for d in items.values() if isinstance(d, dict)}
+        if get(v, "hdfs.config.permissionsEnabled", True) and root not in paths:
+            out.append(Problem("", "hdfs.directories.items",
+                               f"needs an entry with path {root} (alluxio.hdfs.path) because HDFS permissions are "
+                               "on and Alluxio, running as user alluxio, cannot create the root of its under "
+                               "storage itself",
+                               f'an entry such as alluxio: {{path: {root}, owner: alluxio, group: alluxio, mode: "755"}}'))
     if get(v, "hdfs.security.kerberos.enabled", False):
         if spark_on and not get(v, "spark.hadoop.configMap") and not get(v, "spark.kerberos.enabled"):
             out.append(Problem("", "spark.kerberos.enabled",

@@ -22,7 +22,7 @@ spec:
     {{- range $l, $level := .Values.tieredStore.levels }}{{ range $d, $dir := $level.dirs }}
     {{- if eq (($dir.volume | default dict).type | default "emptyDir") "hostPath" }}{{ $hostTiers = append $hostTiers $dir.path }}{{ end }}
     {{- end }}{{ end }}
-    {{- $hostSocket := and $sc.enabled (eq $sc.policy "uuid") (eq $sc.volumeType "hostPath") }}
+    {{- $hostSocket := $sc.enabled }}
     {{- if and $v.volumePermissions.enabled (or $hostTiers $hostSocket) }}
     # Opt-in (worker.volumePermissions.enabled): as root, give the worker's user the block folder of
     # each hostPath tier directory and the node's domain socket directory (nothing else).
@@ -110,7 +110,7 @@ spec:
           mountPath: {{ $dir.path }}
         {{- end }}
         {{- end }}
-        {{- if and $sc.enabled (eq $sc.policy "uuid") }}
+        {{- if $sc.enabled }}
         - name: domain-socket
           mountPath: {{ $sc.mountPath }}
         {{- end }}
@@ -174,16 +174,13 @@ spec:
     {{- end }}
     {{- end }}
     {{- end }}
-    {{- if and $sc.enabled (eq $sc.policy "uuid") }}
-    # Domain sockets of this node's workers (uuid names keep several workers apart).
+    {{- if $sc.enabled }}
+    # Domain sockets of this node's workers (uuid names keep several workers apart), in a node
+    # directory that client and FUSE pods on the node mount too.
     - name: domain-socket
-      {{- if eq $sc.volumeType "hostPath" }}
       hostPath:
         path: {{ $sc.hostPath }}
         type: DirectoryOrCreate
-      {{- else }}
-      emptyDir: {}
-      {{- end }}
     {{- end }}
     {{- with $v.extraVolumes }}
     {{- toYaml . | nindent 4 }}
