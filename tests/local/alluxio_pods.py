@@ -44,26 +44,39 @@ class AlluxioRelease(ChartRelease):
         """Wait until every master and worker pod is Ready; raises TimeoutError."""
         super().wait_ready(components, timeout)
 
+    def client(self, suffix="alluxio-test"):
+        """A client pod made from the alluxio chart's helm test pod (see ChartRelease.client)."""
+        return super().client(suffix)
+
     def alluxio(self, *args, timeout=180, check=True, env=None):
-        """Run the image's ``alluxio ARGS`` in the client pod (the chart's test pod, its user and
-        configuration); return CompletedProcess (raises RuntimeError on failure if check, and
-        subprocess.TimeoutExpired after ``timeout`` seconds; without check a timeout is exit code 124)."""
-        client = self.client()
-        container = client.main_containers[0].name
-        try:
-            result = client.exec(container, ["/opt/alluxio/bin/alluxio", *args], timeout=timeout, env=env)
-        except subprocess.TimeoutExpired as err:
-            if check:
-                raise
-            result = subprocess.CompletedProcess(err.cmd, 124, err.stdout or "", err.stderr or "")
-        if check and result.returncode != 0:
-            raise RuntimeError(f"alluxio {' '.join(args)} failed ({result.returncode}): "
-                               f"{(result.stdout + result.stderr)[-3000:]}")
-        return result
+        """``alluxio ARGS`` in the client pod (see run_alluxio)."""
+        return run_alluxio(self.client(), args, timeout=timeout, check=check, env=env)
 
     def metrics(self, pod, port_name="web", timeout=5):
-        """The Prometheus text of a master or worker pod (``/metrics/prometheus/`` on its web port)."""
-        port = next(p["containerPort"] for c in pod.spec["containers"] for p in c.get("ports", [])
-                    if p.get("name") == port_name)
-        with urllib.request.urlopen(f"http://{pod.ip}:{port}/metrics/prometheus/", timeout=timeout) as resp:
-            return resp.read().decode()
+        """The Prometheus text of a master or worker pod (see metrics)."""
+        return metrics(pod, port_name, timeout)
+
+
+def run_alluxio(client, args, timeout=180, check=True, env=None):
+    """Run the image's ``alluxio ARGS`` in ``client`` (a pod made from the chart's test pod: its user
+    and configuration); return CompletedProcess (raises RuntimeError on failure if check, and
+    subprocess.TimeoutExpired after ``timeout`` seconds; without check a timeout is exit code 124)."""
+    container = client.main_containers[0].name
+    try:
+        result = client.exec(container, ["/opt/alluxio/bin/alluxio", *args], timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as err:
+        if check:
+            raise
+        result = subprocess.CompletedProcess(err.cmd, 124, err.stdout or "", err.stderr or "")
+    if check and result.returncode != 0:
+        raise RuntimeError(f"alluxio {' '.join(args)} failed ({result.returncode}): "
+                           f"{(result.stdout + result.stderr)[-3000:]}")
+    return result
+
+
+def metrics(pod, port_name="web", timeout=5):
+    """The Prometheus text (str) of a master or worker pod (``/metrics/prometheus/`` on its web port)."""
+    port = next(p["containerPort"] for c in pod.spec["containers"] for p in c.get("ports", [])
+                if p.get("name") == port_name)
+    with urllib.request.urlopen(f"http://{pod.ip}:{port}/metrics/prometheus/", timeout=timeout) as resp:
+        return resp.read().decode()

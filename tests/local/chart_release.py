@@ -66,7 +66,8 @@ class ChartRelease:
                                        namespace=namespace, backoff_scale=backoff_scale)
         self.statefulsets = {}
         self.daemonset_pods = []
-        self._client = None
+        self.jobs = {}
+        self._clients = {}
 
     def wait_ready(self, components, timeout=300):
         """Wait until every pod of the components (names) is Ready; raises TimeoutError."""
@@ -112,6 +113,8 @@ class ChartRelease:
                 sts = kubelet.StatefulSet(self.cluster, obj["metadata"]["name"])
                 self.statefulsets[component] = sts
                 sts.start()
+            elif obj["kind"] == "Job":
+                self.jobs[component] = kubelet.Job(self.cluster, obj["metadata"]["name"]).start()
             elif obj["kind"] == "DaemonSet":
                 template = obj["spec"]["template"]
                 for node in self.cluster.nodes:
@@ -139,23 +142,35 @@ class ChartRelease:
     def close(self):
         self.cluster.close()
 
-    def client(self):
+    def test_pod(self, suffix="-test"):
+        """The rendered helm test Pod whose name ends with ``suffix`` (an umbrella has one per chart:
+        "hdfs-test", "alluxio-test")."""
+        return next(o for o in self.objects if o["kind"] == "Pod" and o["metadata"]["name"].endswith(suffix))
+
+    def client(self, suffix="-test"):
         """A pod made from the chart's helm test pod (same image, configuration, user), left
-        running (``sleep``) so that commands can be run in it with ``exec``."""
-        if self._client is None or self._client.name not in self.cluster.pods:
-            test = next(o for o in self.objects if o["kind"] == "Pod" and o["metadata"]["name"].endswith("-test"))
-            spec = copy.deepcopy(test["spec"])
+        running (``sleep``) so that commands can be run in it with ``exec``; one per test pod."""
+        pod = self._clients.get(suffix)
+        if pod is None or pod.name not in self.cluster.pods:
+            spec = copy.deepcopy(self.test_pod(suffix)["spec"])
             spec["containers"][0]["command"] = ["sleep", "infinity"]
             spec["restartPolicy"] = "Always"
-            self._client = self.cluster.run_pod(f"{self.release}-client-{int(time.time() * 1000) % 100000}", spec,
-                                                {"app.kubernetes.io/component": "client"})
-            wait_for(lambda: self._client.containers[spec["containers"][0]["name"]].host_pid(timeout=0.1),
+            pod = self.cluster.run_pod(f"{self.release}-client-{int(time.time() * 1000) % 100000}", spec,
+                                       {"app.kubernetes.io/component": "client"})
+            self._clients[suffix] = pod
+            wait_for(lambda: pod.containers[spec["containers"][0]["name"]].host_pid(timeout=0.1),
                      timeout=60, what="client pod running")
-        return self._client
+        return pod
 
-    def helm_test(self, timeout=300):
+    def wait_job(self, component, timeout=600):
+        """Wait for the Job of ``component`` to finish; return (succeeded, the log of each pod it ran)."""
+        job = self.jobs[component]
+        job.wait(timeout)
+        return job.succeeded, job.logs
+
+    def helm_test(self, timeout=300, suffix="-test"):
         """Run the chart's helm test pod to completion; return (exit code, its log)."""
-        test = next(o for o in self.objects if o["kind"] == "Pod" and o["metadata"]["name"].endswith("-test"))
+        test = self.test_pod(suffix)
         spec = copy.deepcopy(test["spec"])
         pod = self.cluster.run_pod(test["metadata"]["name"], spec, test["metadata"].get("labels", {}))
         container = pod.main_containers[0]

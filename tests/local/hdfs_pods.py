@@ -108,6 +108,10 @@ class HdfsRelease(ChartRelease):
                          set_values={**LEAN_JVM_VALUES, **(set_values or {})}, nodes=nodes,
                          backoff_scale=backoff_scale)
 
+    def client(self, suffix="hdfs-test"):
+        """A client pod made from the hdfs chart's helm test pod (see ChartRelease.client)."""
+        return super().client(suffix)
+
     @property
     def nameservice(self):
         return next(e["value"] for c in self.object("StatefulSet", "namenode")["spec"]["template"]["spec"]["containers"]

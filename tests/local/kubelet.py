@@ -477,6 +477,7 @@ class Container:
         self.proc = None
         self.restarts = -1
         self.exit_codes = []
+        self.terminated = False  # exited and not restarted (restartPolicy Never/OnFailure)
         self.started = False   # startup probe passed
         self.ready = False
         self.started_at = None
@@ -616,8 +617,9 @@ class Pod:
                 self._write_projected(vol, path, fs_group)
             elif "hostPath" in vol:
                 hp = vol["hostPath"]
-                path = self.node.host_path(hp["path"])
                 kind = hp.get("type", "")
+                # A node's devices are this machine's (/dev/fuse for the FUSE pods).
+                path = Path(hp["path"]) if kind in ("CharDevice", "BlockDevice") else self.node.host_path(hp["path"])
                 if not path.exists():
                     if kind == "DirectoryOrCreate":
                         path.mkdir(parents=True)
@@ -769,7 +771,6 @@ class Pod:
                   'mount -t tmpfs -o mode=755 tmpfs "$R/dev"']
         for dev in ("null", "zero", "full", "random", "urandom", "tty"):
             lines += [f'touch "$R/dev/{dev}"', f'mount --bind /dev/{dev} "$R/dev/{dev}"']
-        fuse = any(m.get("mountPath") == "/dev/fuse" for m in c.spec.get("volumeMounts", []))
         lines += ['mkdir "$R/dev/shm" "$R/dev/pts"', 'mount -t tmpfs -o size=64m,mode=1777 shm "$R/dev/shm"',
                   'ln -s /proc/self/fd "$R/dev/fd"', 'ln -s /proc/self/fd/0 "$R/dev/stdin"',
                   'ln -s /proc/self/fd/1 "$R/dev/stdout"', 'ln -s /proc/self/fd/2 "$R/dev/stderr"',
@@ -779,14 +780,13 @@ class Pod:
                   'mount -t tmpfs -o mode=755 cgroup "$R/sys/fs/cgroup"', 'mkdir "$R/sys/fs/cgroup/memory"',
                   f'mount --bind {q(str(memcg))} "$R/sys/fs/cgroup/memory"',
                   'mount -o remount,bind,ro "$R/sys/fs/cgroup/memory"', 'mount -o remount,ro "$R/sys/fs/cgroup"']
-        del fuse
         binds = []
         for m in c.spec.get("volumeMounts", []):
             src = self.volume_dirs[m["name"]]
             if m.get("subPath"):
                 src = src / m["subPath"]
             target = m["mountPath"]
-            is_file = src.is_file() or (src.is_symlink() and not src.resolve().is_dir())
+            is_file = src.is_file() or src.is_char_device() or (src.is_symlink() and not src.resolve().is_dir())
             # Mount points first, while the root is still writable (a runtime creates them in the
             # container's layer before it makes the root read-only).
             lines.append(f'mkdir -p "$(dirname "$R{target}")"; [ -e "$R{target}" ] || touch "$R{target}"' if is_file
@@ -934,6 +934,10 @@ class Pod:
                     self.event(f"init container {c.name} exited {rc}")
                     if rc == 0:
                         break
+                    if self.spec.get("restartPolicy", "Always") == "Never":
+                        self.phase = "Failed"
+                        self.event("pod Failed")
+                        return
                     if self.stopping.wait(self._backoff(c)):
                         return
             self.init_done = True
@@ -944,13 +948,24 @@ class Pod:
             failures = {}
             while not self.stopping.is_set():
                 now = time.monotonic()
+                policy = self.spec.get("restartPolicy", "Always")
+                if policy != "Always" and all(c.terminated for c in self.main_containers):
+                    # restartPolicy Never/OnFailure: every container has finished for good.
+                    self.phase = "Succeeded" if all(c.exit_codes[-1] == 0 for c in self.main_containers) else "Failed"
+                    self.event(f"pod {self.phase}")
+                    return
                 for c in self.main_containers:
+                    if c.terminated:
+                        continue
                     rc = c.proc.poll()
                     if rc is not None:
                         if not hasattr(c, "restart_at"):
                             c.exit_codes.append(rc)
                             c.ready = False
                             self.event(f"container {c.name} exited {rc}")
+                            if policy == "Never" or (policy == "OnFailure" and rc == 0):
+                                c.terminated = True
+                                continue
                             c.restart_at = now + self._backoff(c)
                         elif now >= c.restart_at:
                             del c.restart_at
@@ -1216,3 +1231,56 @@ class StatefulSet:
             if on_step:
                 on_step(i, pod)
         return steps
+
+
+class Job:
+    """The Job controller for one rendered Job (restartPolicy Never): a pod ``<name>-<n>`` of its
+    template; a pod that fails is replaced by the next until one succeeds or ``backoffLimit`` + 1 have
+    failed (the back-off between them, 10 s doubling, is scaled like the kubelet's)."""
+
+    def __init__(self, cluster, name):
+        self.cluster = cluster
+        self.name = name
+        self.obj = cluster.object("Job", name)
+        self.attempts = []          # [(pod name, exit code)]
+        self.logs = []              # the log of each finished pod (str)
+        self.done = threading.Event()
+        self.succeeded = False
+        self._thread = None
+
+    def start(self):
+        """Run the Job's pods in the background; ``wait`` for the outcome."""
+        self._thread = threading.Thread(target=self._run, name=f"job-{self.name}", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        spec = self.obj["spec"]
+        template = spec["template"]
+        limit = spec.get("backoffLimit", 6)
+        try:
+            for n in range(limit + 1):
+                if self.cluster._closed:
+                    return
+                pod = self.cluster.run_pod(f"{self.name}-{n}", template["spec"], template["metadata"].get("labels", {}))
+                while pod.phase not in ("Succeeded", "Failed", "Terminated"):
+                    time.sleep(0.2)
+                container = pod.main_containers[0]
+                rc = container.exit_codes[-1] if container.exit_codes else None
+                self.attempts.append((pod.name, rc))
+                self.logs.append(container.log_path.read_text(errors="replace") if container.log_path.exists() else "")
+                self.cluster.delete_pod(pod.name, grace=0)
+                if rc == 0:
+                    self.succeeded = True
+                    return
+                if self.cluster._closed or n == limit:
+                    return
+                time.sleep(min(360.0, 10.0 * 2 ** n) * self.cluster.backoff_scale)
+        finally:
+            self.done.set()
+
+    def wait(self, timeout=600):
+        """Wait for the Job to finish; return True when it succeeded (TimeoutError otherwise)."""
+        if not self.done.wait(timeout):
+            raise TimeoutError(f"job {self.name} not finished within {timeout}s: attempts {self.attempts}")
+        return self.succeeded

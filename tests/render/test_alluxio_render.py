@@ -290,6 +290,29 @@ def test_properties_override_the_chart_once():
     assert p["alluxio.master.journal.folder"] == "/journal/x"
 
 
+def test_a_false_property_overrides_the_charts_true():
+    """`properties` win even with false (sprig's merge, used before, kept the chart's true)."""
+    base = {"hdfs.configMap": "lake-config", "hdfs.nameservice": "lake"}
+    assert props(helm.render(CHART, set_values=base, release=RELEASE, namespace=NAMESPACE))[
+        "alluxio.underfs.allow.set.owner.failure"] == "true"
+    objects = helm.render(CHART, set_values={**base, "properties.alluxio\\.underfs\\.allow\\.set\\.owner\\.failure": "false",
+                                             "properties.alluxio\\.user\\.file\\.writetype\\.default": "THROUGH"},
+                          release=RELEASE, namespace=NAMESPACE)
+    p = props(objects)
+    assert p["alluxio.underfs.allow.set.owner.failure"] == "false"
+    assert p["alluxio.user.file.writetype.default"] == "THROUGH"
+
+
+def test_write_type_follows_the_under_storage():
+    assert props(helm.render(CHART, release=RELEASE, namespace=NAMESPACE))["alluxio.user.file.writetype.default"] == "MUST_CACHE"
+    over_s3 = props(helm.render(CHART, set_values={"ufs.root": "s3://bucket/alluxio"}, release=RELEASE, namespace=NAMESPACE))
+    assert over_s3["alluxio.user.file.writetype.default"] == "CACHE_THROUGH"
+    assert "alluxio.underfs.allow.set.owner.failure" not in over_s3  # only for an hdfs:// root
+    chosen = props(helm.render(CHART, set_values={"ufs.root": "s3://bucket/alluxio", "client.writeType": "ASYNC_THROUGH"},
+                               release=RELEASE, namespace=NAMESPACE))
+    assert chosen["alluxio.user.file.writetype.default"] == "ASYNC_THROUGH"
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 def test_jvm_heaps_follow_the_memory_limit(renders, profile):
     for obj in renders.get("alluxio", profile):

@@ -337,3 +337,47 @@ def test_block_size_takes_the_suffixes_hadoop_reads(size):
     either case. 0.2.0's schema refused the upper-case ones."""
     objects = helm.render(CHART, set_values={"config.blockSize": size}, release=RELEASE, namespace=NAMESPACE)
     assert site(objects, "hdfs-site.xml")["dfs.blocksize"] == size
+
+
+DIRS = {"directories.items.alluxio.path": "/alluxio", "directories.items.alluxio.owner": "alluxio",
+        "directories.items.alluxio.group": "alluxio", "directories.items.events.path": "/spark-events"}
+# Modes are strings ("755"): --set would make them numbers, which the schema refuses (a YAML 0644 is 420).
+MODES = ["--set-string", "directories.items.alluxio.mode=755", "--set-string", "directories.items.events.mode=1777"]
+
+
+def test_no_directories_job_without_directories():
+    assert not find(helm.render(CHART, release=RELEASE, namespace=NAMESPACE), "Job")
+
+
+def test_directories_job_creates_each_directory_as_the_superuser():
+    objects = helm.render(CHART, set_values=DIRS, extra_args=MODES, release=RELEASE, namespace=NAMESPACE)
+    job = one(objects, "Job")
+    pod = job["spec"]["template"]["spec"]
+    namenode = one(objects, "StatefulSet", name=f"{RELEASE}-hdfs-namenode")["spec"]["template"]["spec"]
+    assert pod["securityContext"] == namenode["securityContext"]  # the NameNodes' user: the superuser
+    assert pod["restartPolicy"] == "Never"
+    c = pod["containers"][0]
+    assert c["command"][-1] == "/opt/hdfs-scripts/hdfs-directories.sh"
+    # Sorted by entry name, "-" for what is left to HDFS.
+    assert env(c)["HDFS_DIRECTORIES"] == "/alluxio alluxio alluxio 755\n/spark-events - - 1777"
+    # The NameNodes' NetworkPolicy admits it as a client.
+    assert job["spec"]["template"]["metadata"]["labels"][f"{RELEASE}-hdfs-client"] == "true"
+    # A changed list is a new Job (it runs again); null drops an entry.
+    fewer = helm.render(CHART, set_values={**DIRS, "directories.items.events": "null"}, extra_args=MODES[:2],
+                        release=RELEASE, namespace=NAMESPACE)
+    other = one(fewer, "Job")
+    assert env(other["spec"]["template"]["spec"]["containers"][0])["HDFS_DIRECTORIES"] == "/alluxio alluxio alluxio 755"
+    assert other["metadata"]["name"] != job["metadata"]["name"]
+    again = one(helm.render(CHART, set_values=DIRS, extra_args=MODES, release=RELEASE, namespace=NAMESPACE), "Job")
+    assert again["metadata"]["name"] == job["metadata"]["name"]
+
+
+def test_directories_job_logs_in_like_the_helm_test_with_kerberos():
+    """With Kerberos the Job logs in as the helm test does: NameNode 0's hdfs principal (the superuser)."""
+    objects = helm.render(CHART, [CHART / "ci" / "kerberos-values.yaml"], set_values=DIRS, extra_args=MODES,
+                          release=RELEASE, namespace=NAMESPACE)
+    job_env = env(one(objects, "Job")["spec"]["template"]["spec"]["containers"][0])
+    test_env = env(one(objects, "Pod")["spec"]["containers"][0])
+    assert job_env["KERBEROS_PRINCIPAL"].startswith("hdfs/")
+    for key in ("KERBEROS_ENABLED", "KERBEROS_PRINCIPAL", "KERBEROS_KEYTAB", "KRB5_CONFIG"):
+        assert job_env[key] == test_env[key], key

@@ -67,6 +67,13 @@ def test_alluxio_root_ufs_is_the_rendered_nameservice(renders, profile):
     _, hdfs = site(objects)
     root = re.search(r"^alluxio\.master\.mount\.table\.root\.ufs=(\S+)$", props[0], re.M).group(1)
     assert root.startswith(f"hdfs://{hdfs['dfs.nameservices']}/")
+    # The HDFS chart's directories Job makes that root for the image's user, and writes go through to it.
+    path = "/" + root.split("/", 3)[3].strip("/")
+    (job,) = find(objects, "Job", component="directories")
+    lines = next(e["value"] for e in job["spec"]["template"]["spec"]["containers"][0]["env"]
+                 if e["name"] == "HDFS_DIRECTORIES").splitlines()
+    assert f"{path} alluxio alluxio 755" in lines
+    assert re.search(r"^alluxio\.user\.file\.writetype\.default=CACHE_THROUGH$", props[0], re.M)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
