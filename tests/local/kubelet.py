@@ -842,6 +842,9 @@ class Pod:
         log = open(c.log_path, "a")
         log.write(f"===== {time.strftime('%H:%M:%S')} start #{c.restarts}: {' '.join(argv)}\n")
         log.flush()
+        # As runc's fixStdioPermissions: the container's stdout/stderr belong to its user, so a process
+        # of the container may write to /proc/1/fd/1 (a preStop hook logging where kubectl logs shows it).
+        os.chown(c.log_path, uid, gid)
         c.proc = subprocess.Popen(
             # nsenter rather than `ip netns exec`, which remounts /sys and hides the cgroup hierarchy.
             ["nsenter", f"--net=/run/netns/{self.netns}", "unshare", "--mount", "--uts", "--ipc", "--pid", "--fork",

@@ -522,3 +522,21 @@ def test_notes_tell_how_to_read_the_auth_secret():
         in notes
     value = base64.b64decode(re.search(r"spark-auth-secret: \"?([^\"\n]+)", out).group(1)).decode()
     assert value not in notes
+
+
+def test_workers_decommission_gracefully_by_default():
+    objects = helm.render(CHART, release=RELEASE, namespace=NAMESPACE)
+    worker = one(objects, "StatefulSet", name=f"{FULL}-worker")
+    c = main_container(worker)
+    assert c["lifecycle"]["preStop"]["exec"]["command"] == ["bash", "/opt/spark-scripts/worker-decommission.sh"]
+    grace = pod_spec(worker)["terminationGracePeriodSeconds"]
+    assert env(c)["DECOMMISSION_TIMEOUT_SECONDS"] == str(grace - 10)
+    conf = spark_defaults(objects)
+    for key in ("spark.decommission.enabled", "spark.storage.decommission.enabled",
+                "spark.storage.decommission.rddBlocks.enabled", "spark.storage.decommission.shuffleBlocks.enabled"):
+        assert conf[key] == "true", key
+    scripts = one(objects, "ConfigMap", name=f"{FULL}-scripts")
+    assert "kill -PWR 1" in scripts["data"]["worker-decommission.sh"]
+    off = helm.render(CHART, set_values={"worker.decommission.enabled": "false"}, release=RELEASE, namespace=NAMESPACE)
+    assert "lifecycle" not in main_container(one(off, "StatefulSet", name=f"{FULL}-worker"))
+    assert "spark.decommission.enabled" not in spark_defaults(off)

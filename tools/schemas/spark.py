@@ -96,6 +96,10 @@ def schema():
                                              http="Worker web UI port (8081)")}, "Headless Service"),
         "autoscaling": autoscaling,
         "pdb": b.pdb(),
+        "decommission": b.closed({
+            "enabled": b.boolean("preStop decommission hook (SIGPWR) and spark.decommission.enabled / "
+                                 "spark.storage.decommission.*"),
+        }, "Graceful decommission of a stopping worker"),
     }, persistence=b.persistence("Work and local directory volume (disabled: emptyDir)"))
 
     init_resources = b.resources("Resources of the init containers (copying Spark, preparing configuration)")

@@ -5,6 +5,7 @@ used by every template.
 
 {{- define "spark.fullname" -}}{{ include "common.names.fullname" . }}{{- end -}}
 {{- define "spark.configMapName" -}}{{ printf "%s-config" (include "spark.fullname" .) }}{{- end -}}
+{{- define "spark.scriptsConfigMapName" -}}{{ printf "%s-scripts" (include "spark.fullname" .) }}{{- end -}}
 {{- define "spark.master.fullname" -}}{{ include "common.names.component" (dict "component" "master" "context" .) }}{{- end -}}
 {{- define "spark.master.headless" -}}{{ printf "%s-headless" (include "spark.master.fullname" .) }}{{- end -}}
 {{- define "spark.worker.fullname" -}}{{ include "common.names.component" (dict "component" "worker" "context" .) }}{{- end -}}
