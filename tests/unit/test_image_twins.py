@@ -28,7 +28,8 @@ def test_twin_tag_is_the_charts_and_every_fact_has_a_source(path):
         assert all(str(fact.get(k, "")).strip() for k in ("fact", "value", "source", "twin")), fact
     twin = spec["twin"]
     assert isinstance(twin["user"], int) and isinstance(twin["group"], int)
-    assert any(line.split(":")[2] == str(twin["user"]) for line in twin["passwd"].splitlines()), twin["passwd"]
+    has_entry = any(line.split(":")[2] == str(twin["user"]) for line in twin["passwd"].splitlines())
+    assert has_entry != bool(twin.get("userWithoutPasswdEntry")), twin["passwd"]
     assert (path.parent / "build.sh").is_file()
 
 
