@@ -370,6 +370,11 @@ def test_directories_job_creates_each_directory_as_the_superuser():
     assert other["metadata"]["name"] != job["metadata"]["name"]
     again = one(helm.render(CHART, set_values=DIRS, extra_args=MODES, release=RELEASE, namespace=NAMESPACE), "Job")
     assert again["metadata"]["name"] == job["metadata"]["name"]
+    # A Job's pod template is immutable: any change to it (here the image) must be a new Job, or
+    # `helm upgrade` would fail on the old one.
+    upgraded = one(helm.render(CHART, set_values={**DIRS, "image.tag": "3.4.2"}, extra_args=MODES, release=RELEASE,
+                               namespace=NAMESPACE), "Job")
+    assert upgraded["metadata"]["name"] != job["metadata"]["name"]
 
 
 def test_directories_job_logs_in_like_the_helm_test_with_kerberos():
