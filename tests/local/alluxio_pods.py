@@ -34,6 +34,8 @@ def available():
 class AlluxioRelease(ChartRelease):
     """A rendered alluxio release running as pods (see ChartRelease for the arguments)."""
 
+    TEST_POD = "alluxio-test"
+
     def __init__(self, workdir, release="alluxio", namespace="bigdata", values_files=(), set_values=None, nodes=1,
                  backoff_scale=0.2):
         super().__init__(workdir, "alluxio", IMAGES, release=release, namespace=namespace,
@@ -43,10 +45,6 @@ class AlluxioRelease(ChartRelease):
     def wait_ready(self, components=("master", "worker"), timeout=300):
         """Wait until every master and worker pod is Ready; raises TimeoutError."""
         super().wait_ready(components, timeout)
-
-    def client(self, suffix="alluxio-test"):
-        """A client pod made from the alluxio chart's helm test pod (see ChartRelease.client)."""
-        return super().client(suffix)
 
     def alluxio(self, *args, timeout=180, check=True, env=None):
         """``alluxio ARGS`` in the client pod (see run_alluxio)."""

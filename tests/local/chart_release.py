@@ -54,6 +54,10 @@ class ChartRelease:
     restart back-off multiplier.
     """
 
+    # Name suffix of the chart's helm test pod, from which client() and helm_test() make their pods
+    # (a chart module sets its own: "hdfs-test", "alluxio-test", "-test-sparkpi").
+    TEST_POD = "-test"
+
     def __init__(self, workdir, chart, images, release, namespace="bigdata", values_files=(), set_values=None,
                  nodes=1, backoff_scale=0.2):
         self.release = release
@@ -147,9 +151,11 @@ class ChartRelease:
         "hdfs-test", "alluxio-test")."""
         return next(o for o in self.objects if o["kind"] == "Pod" and o["metadata"]["name"].endswith(suffix))
 
-    def client(self, suffix="-test"):
+    def client(self, suffix=None):
         """A pod made from the chart's helm test pod (same image, configuration, user), left
-        running (``sleep``) so that commands can be run in it with ``exec``; one per test pod."""
+        running (``sleep``) so that commands can be run in it with ``exec``; one per test pod
+        (suffix: the test pod's name suffix, default TEST_POD)."""
+        suffix = suffix or self.TEST_POD
         pod = self._clients.get(suffix)
         if pod is None or pod.name not in self.cluster.pods:
             spec = copy.deepcopy(self.test_pod(suffix)["spec"])
@@ -168,9 +174,10 @@ class ChartRelease:
         job.wait(timeout)
         return job.succeeded, job.logs
 
-    def helm_test(self, timeout=300, suffix="-test"):
-        """Run the chart's helm test pod to completion; return (exit code, its log)."""
-        test = self.test_pod(suffix)
+    def helm_test(self, timeout=300, suffix=None):
+        """Run the chart's helm test pod (suffix: its name suffix, default TEST_POD) to completion;
+        return (exit code, its log)."""
+        test = self.test_pod(suffix or self.TEST_POD)
         spec = copy.deepcopy(test["spec"])
         pod = self.cluster.run_pod(test["metadata"]["name"], spec, test["metadata"].get("labels", {}))
         container = pod.main_containers[0]

@@ -102,15 +102,13 @@ class HdfsRelease(ChartRelease):
     nodes (StatefulSet pods are spread over them by ordinal, DaemonSet pods run on each).
     """
 
+    TEST_POD = "hdfs-test"
+
     def __init__(self, workdir, release="hdfs", namespace="bigdata", values_files=(), set_values=None, nodes=1,
                  backoff_scale=0.2, chart="hdfs"):
         super().__init__(workdir, chart, IMAGES, release=release, namespace=namespace, values_files=values_files,
                          set_values={**LEAN_JVM_VALUES, **(set_values or {})}, nodes=nodes,
                          backoff_scale=backoff_scale)
-
-    def client(self, suffix="hdfs-test"):
-        """A client pod made from the hdfs chart's helm test pod (see ChartRelease.client)."""
-        return super().client(suffix)
 
     @property
     def nameservice(self):

@@ -30,15 +30,13 @@ def available():
 class SparkRelease(ChartRelease):
     """A rendered spark release running as pods (see ChartRelease for the arguments)."""
 
+    TEST_POD = "-test-sparkpi"
+
     def __init__(self, workdir, release="spark", namespace="bigdata", values_files=(), set_values=None, nodes=1,
                  backoff_scale=0.2):
         lean = {"master.jvm.extraOpts": LEAN_JVM, "worker.jvm.extraOpts": LEAN_JVM}
         super().__init__(workdir, "spark", IMAGES, release=release, namespace=namespace, values_files=values_files,
                          set_values={**lean, **(set_values or {})}, nodes=nodes, backoff_scale=backoff_scale)
-
-    def client(self, suffix="-test-sparkpi"):
-        """A client pod made from the chart's helm test pod (see ChartRelease.client)."""
-        return super().client(suffix)
 
     def wait_ready(self, components=("master", "worker"), timeout=300):
         """Wait until every master and worker pod is Ready; raises TimeoutError."""

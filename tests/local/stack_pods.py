@@ -8,10 +8,7 @@ chart's test pod.
 """
 from __future__ import annotations
 
-import shutil
-
 import alluxio_pods
-import chart_release
 import hdfs_pods
 from chart_release import ChartRelease
 
@@ -26,11 +23,9 @@ SMALL_HDFS = {"zookeeper.replicaCount": "1", "datanode.replicaCount": "1",
 
 
 def available():
-    """(bool, reason): whether the stack's pods can run here (kubelet, the twins, tini)."""
-    ok, reason = chart_release.available(IMAGES)
-    if ok and shutil.which("tini") is None:
-        return False, "tini is not installed (bin/setup installs Debian's tini)"
-    return ok, reason
+    """(bool, reason): whether the stack's pods can run here (those of both charts)."""
+    ok, reason = hdfs_pods.available()
+    return alluxio_pods.available() if ok else (ok, reason)
 
 
 def _under(chart, values):
@@ -58,7 +53,7 @@ class StackRelease(hdfs_pods.HdfsRelease):
 
     def alluxio_client(self):
         """A client pod made from the alluxio chart's helm test pod (ChartRelease.client)."""
-        return ChartRelease.client(self, "alluxio-test")
+        return self.client(alluxio_pods.AlluxioRelease.TEST_POD)
 
     def alluxio(self, *args, timeout=180, check=True, env=None):
         """``alluxio ARGS`` in the Alluxio client pod (alluxio_pods.run_alluxio)."""
