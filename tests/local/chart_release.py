@@ -127,6 +127,24 @@ class ChartRelease:
                         name, template["spec"], template["metadata"].get("labels", {}), node=node))
         return self
 
+    def run_deployment(self, component, timeout=300, patch=None):
+        """Start one pod of a component's Deployment from its pod template, as the ReplicaSet
+        controller would (``<deployment>-<n>``, the template's labels), and wait until its init
+        containers are done and its main containers run. patch: a function changing the pod spec
+        (dict) in place first, for a spec the chart no longer renders. Returns the Pod."""
+        obj = next(o for o in self.objects if o["kind"] == "Deployment"
+                   and o["metadata"]["labels"].get("app.kubernetes.io/component") == component)
+        template = obj["spec"]["template"]
+        spec = copy.deepcopy(template["spec"])
+        if patch:
+            patch(spec)
+        pod = self.cluster.run_pod(f"{obj['metadata']['name']}-{int(time.time() * 1000) % 100000}",
+                                   spec, template["metadata"].get("labels", {}))
+        pod.wait_init(timeout)
+        for c in pod.main_containers:
+            wait_for(lambda c=c: c.host_pid(timeout=0.1), timeout=60, what=f"container {c.name} of {pod.name} running")
+        return pod
+
     def sts(self, component):
         return self.statefulsets[component]
 

@@ -94,6 +94,9 @@ def _run(*argv, check=True):
     return proc
 
 
+EXTRA_CGROUPS = ("cpu", "cpuacct", "cpuset")
+
+
 def _own_cgroup(controller):
     """Path of this process's cgroup for a v1 controller (new cgroups nest under it)."""
     for line in Path("/proc/self/cgroup").read_text().splitlines():
@@ -114,7 +117,8 @@ class Image:
     compared by ``matches``); tag: the tag the twin reproduces; user/group: the image's USER
     (numeric); passwd/group_file: the image's /etc/passwd and /etc/group lines for its users;
     workdir: WORKDIR; env: the image's ENV; paths: {path in the image: directory on this machine};
-    facts: where the reproduced facts are listed with their sources.
+    facts: where the reproduced facts are listed with their sources; passwd_mode: the mode of
+    /etc/passwd (root:root; 0o664 where the image lets group 0 write it).
     """
     repository: str
     tag: str
@@ -126,6 +130,7 @@ class Image:
     env: dict = field(default_factory=dict)
     paths: dict = field(default_factory=dict)
     facts: str = ""
+    passwd_mode: int = 0o644
 
     def matches(self, ref):
         """Whether an image reference (``docker.io/apache/hadoop:3.4.1``) names this image."""
@@ -312,9 +317,23 @@ class Cluster:
         self.network = Network()
         self._cg_memory = _own_cgroup("memory") / f"bdk{self.network.index}"
         self._cg_freezer = _own_cgroup("freezer") / f"bdk{self.network.index}"
-        for cg in (self._cg_memory, self._cg_freezer):
+        # cpu, cpuacct and cpuset cgroups per pod too (no quota, every CPU), as a runtime puts each
+        # container in every controller: /proc/self/cgroup then shows no CPU controller at the root,
+        # which images test to know they run in a container (apache/zeppelin's bin/zeppelin.sh).
+        # Optional: each only where this machine mounts it as a v1 controller of its own.
+        extra = {}  # a hierarchy mounted for two controllers (cpu,cpuacct) is one cgroup
+        for ctl in EXTRA_CGROUPS:
+            if (CGROUP_ROOT / ctl / "cgroup.procs").exists():
+                path = _own_cgroup(ctl) / f"bdk{self.network.index}"
+                extra.setdefault(str(path.parent.resolve()), path)
+        self._cg_extra = list(extra.values())
+        for cg in self._cgroups():
             _remove_cgroup_tree(cg)
             cg.mkdir()
+            if (cg / "cpuset.cpus").exists():  # an empty cpuset admits no process: take the parent's
+                for f in ("cpuset.cpus", "cpuset.mems"):
+                    (cg / f).write_text((cg.parent / f).read_text())
+                (cg / "cgroup.clone_children").write_text("1")  # pods' cpusets copy these
         self._closed = False
         atexit.register(self.close)  # a test process that dies leaves no pods behind
         self.nodes = [Node(self, f"node{i}") for i in range(nodes)]
@@ -363,7 +382,10 @@ class Cluster:
                 selector = svc["spec"].get("selector") or {}
                 if selector and all(pod.labels.get(k) == v for k, v in selector.items()) and \
                         (pod.ready or svc["spec"].get("publishNotReadyAddresses")):
-                    records.append((pod.ip, [f"{pod.ip.replace('.', '-')}.{name}.{self.namespace}.svc.{self.domain}"]))
+                    # The Service's own name answers with every selected pod (one per pod here: the
+                    # notebook pods' driver Services).
+                    records.append((pod.ip, [f"{pod.ip.replace('.', '-')}.{name}.{self.namespace}.svc.{self.domain}",
+                                             f"{name}.{self.namespace}.svc.{self.domain}"]))
                     break
         for node in self.nodes:
             records.append((node.ip, [node.name]))
@@ -431,9 +453,13 @@ class Cluster:
         for pod in pods:
             pod.terminate(0)
         self.pods.clear()
-        for cg in (self._cg_memory, self._cg_freezer):
+        for cg in self._cgroups():
             _remove_cgroup_tree(cg)
         self.network.close()
+
+    def _cgroups(self):
+        """This cluster's parent cgroups (memory, freezer, cpu when mounted)."""
+        return [self._cg_memory, self._cg_freezer, *self._cg_extra]
 
     def logs(self, tail=4000):
         """Every container's log (str), for failure messages."""
@@ -534,6 +560,7 @@ class Pod:
         self.volume_dirs = {}
         self.freezer = cluster._cg_freezer / self.dir.name
         self.memory = cluster._cg_memory / self.dir.name
+        self.extra_cgroups = [cg / self.dir.name for cg in cluster._cg_extra]
         self.hosts_file = self.dir / "etc" / "hosts"
         self.thread = None
         self.events = []
@@ -547,6 +574,8 @@ class Pod:
             self.netns, self.ip = self.cluster.network.add_namespace(self.name[-24:])
         self.freezer.mkdir()
         self.memory.mkdir()
+        for cg in self.extra_cgroups:
+            cg.mkdir()
         (self.dir / "etc").mkdir()
         self.hosts_file.write_text("")
         self._prepare_volumes()
@@ -567,7 +596,13 @@ class Pod:
             if ip != self.ip:
                 lines.append(f"{ip}\t{' '.join(names)}")
         text = "\n".join(lines) + "\n"
-        with open(self.hosts_file, "r+") as f:  # in place: the bind mounts see the same inode
+        if not self.hosts_file.exists():  # the pod was torn down meanwhile
+            return
+        try:
+            f = open(self.hosts_file, "r+")  # in place: the bind mounts see the same inode
+        except FileNotFoundError:
+            return
+        with f:
             f.seek(0)
             f.write(text)
             f.truncate()
@@ -734,6 +769,7 @@ class Pod:
         lines = ["set -eu", f"R={q(str(root))}",
                  f"echo 0 > {q(str(memcg / 'cgroup.procs'))}",
                  f"echo 0 > {q(str(self.freezer / 'cgroup.procs'))}",
+                 *[f"echo 0 > {q(str(cg / 'cgroup.procs'))}" for cg in self.extra_cgroups],
                  f"hostname {q(self.hostname)}",
                  'mount -t tmpfs -o mode=755 tmpfs "$R"']
         for d in BASE_DIRS:
@@ -760,6 +796,7 @@ class Pod:
         (etc / "resolv.conf").write_text("# no DNS server in this test cluster: names come from /etc/hosts\noptions timeout:1 attempts:1\n")
         for f in ("passwd", "group", "hostname", "resolv.conf"):
             lines.append(f'cp {q(str(etc / f))} "$R/etc/{f}"')
+        lines.append(f'chmod {image.passwd_mode:o} "$R/etc/passwd"')
         lines += ['rm -f "$R/etc/hosts"; touch "$R/etc/hosts"', f'mount --bind {q(str(self.hosts_file))} "$R/etc/hosts"']
         for i, (path, host) in enumerate(sorted(image.paths.items())):
             if Path(host).is_file():  # a file of the image (/entrypoint.sh): bound read-only
@@ -767,7 +804,8 @@ class Pod:
                           f'mount -o remount,bind,ro "$R{path}"']
             else:
                 lines += overlay(path, host, f"image{i}")
-        lines += ['mkdir -p "$R/proc" "$R/dev" "$R/sys" "$R/tmp" "$R/run"', 'mount -t proc proc "$R/proc"',
+        # /tmp as every Debian/Ubuntu base image has it: 1777 (root 0755 would be unwritable for users).
+        lines += ['mkdir -p "$R/proc" "$R/dev" "$R/sys" "$R/tmp" "$R/run"', 'chmod 1777 "$R/tmp"', 'mount -t proc proc "$R/proc"',
                   'mount -t tmpfs -o mode=755 tmpfs "$R/dev"']
         for dev in ("null", "zero", "full", "random", "urandom", "tty"):
             lines += [f'touch "$R/dev/{dev}"', f'mount --bind /dev/{dev} "$R/dev/{dev}"']
@@ -875,9 +913,12 @@ class Pod:
         cmd = ["nsenter", "-t", str(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", *setpriv, "--",
                "env", "-i", *[f"{k}={v}" for k, v in full_env.items()], *argv]
         memcg = c.memcg
+        extra = self.extra_cgroups
 
-        def join_cgroup():  # as runc exec: the process runs in the container's cgroup, umask 0022
+        def join_cgroup():  # as runc exec: the process runs in the container's cgroups, umask 0022
             (memcg / "cgroup.procs").write_text("0")
+            for cg in extra:
+                (cg / "cgroup.procs").write_text("0")
             os.umask(0o022)
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, preexec_fn=join_cgroup)
 
@@ -1040,35 +1081,42 @@ class Pod:
             c.proc.wait(timeout=30)
 
     def terminate(self, grace=None, wait=True):
-        """Stop the pod: preStop hooks, SIGTERM, up to ``grace`` seconds (default the pod's
-        terminationGracePeriodSeconds), SIGKILL; then tear down its namespace and emptyDirs."""
+        """Stop the pod as the kubelet does (kuberuntime killContainersWithSyncResult): every running
+        container at once, each in its own thread: its preStop hook, then SIGTERM with what is left of
+        ``grace`` seconds (default the pod's terminationGracePeriodSeconds; at least 2 s after a hook,
+        the kubelet's minimumGracePeriodInSeconds), then SIGKILL. One container's hook does not delay
+        another container's SIGTERM. No container is restarted meanwhile. Then the pod's namespace and
+        emptyDirs are torn down."""
         if grace is None:
             grace = self.spec.get("terminationGracePeriodSeconds", 30)
         self.thaw()
         deadline = time.monotonic() + grace
-        if grace > 0:
-            for c in self.main_containers:
-                hook = (c.spec.get("lifecycle") or {}).get("preStop", {}).get("exec")
-                if hook and c.running():
-                    try:
-                        self.exec(c.name, hook["command"], timeout=max(1, deadline - time.monotonic()))
-                    except (subprocess.TimeoutExpired, RuntimeError):
-                        pass
         self.stopping.set()
-        threads = []
-        for c in self.init_containers + self.main_containers:
+
+        def stop(c, hook):
+            if hook and grace > 0 and c.running():
+                try:
+                    self.exec(c.name, hook["command"], timeout=max(1, deadline - time.monotonic()))
+                except (subprocess.TimeoutExpired, RuntimeError):
+                    pass
             if c.running():
                 sig = signal.SIGKILL if grace == 0 else signal.SIGTERM
-                t = threading.Thread(target=self._kill_container, args=(c, sig, max(0.0, deadline - time.monotonic())))
-                t.start()
-                threads.append(t)
+                left = deadline - time.monotonic()
+                self._kill_container(c, sig, max(2.0, left) if hook else max(0.0, left))
+
+        threads = []
+        for c in self.init_containers + self.main_containers:
+            hook = (c.spec.get("lifecycle") or {}).get("preStop", {}).get("exec") if c in self.main_containers else None
+            t = threading.Thread(target=stop, args=(c, hook), name=f"stop-{self.name}-{c.name}")
+            t.start()
+            threads.append(t)
         for t in threads:
             t.join()
         if self.thread is not None:
             self.thread.join(timeout=30)
         self.ready = False
         self.phase = "Terminated"
-        for cg in (self.memory, self.freezer):
+        for cg in (self.memory, self.freezer, *self.extra_cgroups):
             _remove_cgroup_tree(cg)
         for vol in self.spec.get("volumes", []):
             path = self.volume_dirs.get(vol["name"])
@@ -1105,6 +1153,8 @@ class Pod:
     def wait_init(self, timeout):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not self.init_done:
+            if self.events and "kubelet loop failed" in self.events[-1]:
+                break
             time.sleep(0.2)
         if not self.init_done:
             raise TimeoutError(f"pod {self.name}: init containers not done after {timeout}s; events: {self.events[-10:]}")

@@ -33,9 +33,10 @@ class SparkRelease(ChartRelease):
     TEST_POD = "-test-sparkpi"
 
     def __init__(self, workdir, release="spark", namespace="bigdata", values_files=(), set_values=None, nodes=1,
-                 backoff_scale=0.2):
+                 backoff_scale=0.2, images=IMAGES):
+        """images: the image twins the release's pods use (add "zeppelin" for the Zeppelin pod)."""
         lean = {"master.jvm.extraOpts": LEAN_JVM, "worker.jvm.extraOpts": LEAN_JVM}
-        super().__init__(workdir, "spark", IMAGES, release=release, namespace=namespace, values_files=values_files,
+        super().__init__(workdir, "spark", tuple(images), release=release, namespace=namespace, values_files=values_files,
                          set_values={**lean, **(set_values or {})}, nodes=nodes, backoff_scale=backoff_scale)
 
     def wait_ready(self, components=("master", "worker"), timeout=300):

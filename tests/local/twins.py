@@ -43,4 +43,5 @@ def image(name):
     return Image(repository=spec["image"], tag=tag, user=int(twin["user"]), group=int(twin["group"]),
                  passwd=twin["passwd"], group_file=twin["group_file"],
                  workdir=fill(twin.get("workdir", "/")), env={k: fill(v) for k, v in (twin.get("env") or {}).items()},
-                 paths=paths, facts=str(SOURCES / name / "image.yaml"))
+                 paths=paths, facts=str(SOURCES / name / "image.yaml"),
+                 passwd_mode=int(str(twin.get("passwdMode", "0644")), 8))

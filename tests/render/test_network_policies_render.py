@@ -126,11 +126,19 @@ def spark_matrix(w):
         w.expect("ingress", nb, "http", ingress_enabled(w.objects, nb[1]))
         for src in ("stranger", worker, master, "far-client:spark"):
             w.deny(src, nb, "http")
-        for port in ("driver", "blockmanager"):
+        # One driver and one block manager port per driver the pod may run (driver.maxDrivers).
+        ports = w.pods[nb].ports if nb in w.pods else {}
+        driver_ports = sorted(p for p in ports if p.startswith(("driver-", "blockmgr-")))
+        assert not ports or len(driver_ports) >= 2, ports
+        for port in driver_ports:
             w.expect(worker, nb, port)
-            w.expect(master, nb, port, port == "driver")  # the master calls a registered driver back
+            w.expect(master, nb, port, port.startswith("driver-"))  # the master calls a registered driver back
             for src in ("stranger", "client:spark", test):
                 w.deny(src, nb, port)
+        for prefix in ("driver-", "blockmgr-"):  # the port after each range stays closed
+            last = max((number for name, number in ports.items() if name.startswith(prefix)), default=None)
+            if last is not None:
+                w.deny(worker, nb, last + 1)
         w.expect(master, nb, SPARK_UI_PORT, reverse_proxy)
         w.deny(worker, nb, SPARK_UI_PORT)
 

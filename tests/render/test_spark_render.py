@@ -240,10 +240,17 @@ def test_zeppelin_interpreters_point_at_the_cluster(renders):
     assert e["SPARK_HOME"] == "/opt/spark-dist" and e["SPARK_MASTER"] == master_url(1)
     assert e["ZEPPELIN_RUN_MODE"] == "local"
     ports = {p["name"]: p["containerPort"] for p in c["ports"]}
-    assert ports["driver"] == int(spark["spark.driver.port"])
-    assert ports["blockmanager"] == int(spark["spark.blockManager.port"])
+    # driver.maxDrivers (4) drivers: driver i binds spark.driver.port + i and spark.blockManager.port + i,
+    # trying at most spark.port.maxRetries (3) ports past the first.
+    assert spark["spark.driver.port"] == "29413" and spark["spark.blockManager.port"] == "29433"
+    assert spark["spark.port.maxRetries"] == "3"
+    assert {n: p for n, p in ports.items() if n != "http"} == {
+        "driver-0": 29413, "driver-1": 29414, "driver-2": 29415, "driver-3": 29416,
+        "blockmgr-0": 29433, "blockmgr-1": 29434, "blockmgr-2": 29435, "blockmgr-3": 29436}
     driver_svc = one(objects, "Service", name=f"{FULL}-zeppelin-driver")
     assert driver_svc["spec"]["clusterIP"] == "None"
+    assert {(p["port"], p["targetPort"]) for p in driver_svc["spec"]["ports"]} == {(n, name) for name, n in ports.items()
+                                                                                  if name != "http"}
     # Spark comes from the cluster's image into the volume SPARK_HOME points at.
     init = containers(dep, init=True)
     assert init["copy-spark"]["image"] == main_container(one(objects, "StatefulSet", component="master"))["image"]
@@ -258,6 +265,7 @@ def test_rstudio_gets_spark_java_and_the_driver_service(renders):
     e = env(c)
     assert e["SPARK_HOME"] == "/opt/spark" and e["JAVA_HOME"] == "/opt/java/openjdk"
     assert f"-Dspark.driver.host={FULL}-rstudio-driver.{NAMESPACE}.svc.cluster.local" in e["SPARK_SUBMIT_OPTS"]
+    assert "-Dspark.driver.port=29413 " in e["SPARK_SUBMIT_OPTS"] and "-Dspark.port.maxRetries=3" in e["SPARK_SUBMIT_OPTS"]
     assert e["R_PACKAGES"] == "sparklyr"
     assert set(containers(dep, init=True)) == {"copy-spark", "copy-java", "spark-conf"}  # spark-conf: auth is on
     mounts = {m["mountPath"] for m in c["volumeMounts"]}

@@ -20,6 +20,14 @@ BAD = {
     "no-master-memory-limit": {"master": {"resources": {"limits": {"memory": None}}}},
     "cores-max-zero": {"config": {"coresMax": 0}},
     "kerberos-without-principal-keytab-krb5": {"kerberos": {"enabled": True}},
+    # The defaults before Zeppelin ran in group 0.
+    "zeppelin-group-1000": {"zeppelin": {"enabled": True, "podSecurityContext": {"runAsGroup": 1000},
+                                         "containerSecurityContext": {"runAsGroup": 1000}}},
+    # The defaults before the driver port ranges: driver 29413, block manager 29414 (one port apart).
+    "driver-port-ranges-overlap": {"zeppelin": {"enabled": True, "driver": {"blockManagerPort": 29414}}},
+    "driver-ports-beyond-65535": {"rstudio": {"enabled": True, "driver": {"port": 65534, "maxDrivers": 4}}},
+    "driver-ports-include-the-ui": {"zeppelin": {"enabled": True, "driver": {"port": 8078}},
+                                    "rstudio": {"enabled": True, "driver": {"blockManagerPort": 8785}}},
     "everything-at-once": {"master": {"replicaCount": 2}, "config": {"executorMemory": "8g", "executorCores": 4},
                            "zeppelin": {"enabled": True, "resources": {"limits": {"memory": None}}},
                            "rstudio": {"enabled": True}},

@@ -126,3 +126,39 @@ def test_jvm_size(size, mib):
 def test_bad_quantity_is_reported(defaults):
     p = problems(defaults, {"worker": {"resources": {"requests": {"cpu": "-2"}}}})
     assert "worker.resources.requests.cpu" in p
+
+
+def test_notebook_driver_port_ranges_must_not_overlap(defaults):
+    """Driver i binds port + i and blockManagerPort + i: with 4 drivers, 29413-29416 and 29414-29417 collide."""
+    p = problems(defaults, {"zeppelin": {"enabled": True, "driver": {"port": 29413, "blockManagerPort": 29414}}})
+    assert set(p) == {"zeppelin.driver.blockManagerPort"}
+    assert "ports 29414-29417 overlap the driver ports 29413-29416" in p["zeppelin.driver.blockManagerPort"].message
+    assert p["zeppelin.driver.blockManagerPort"].allowed == "a blockManagerPort below 29410 or from 29417"
+    assert problems(defaults, {"zeppelin": {"enabled": True, "driver": {"blockManagerPort": 29417}}}) == {}
+    assert problems(defaults, {"zeppelin": {"enabled": True, "driver": {"blockManagerPort": 29409}}}) == {}
+    assert problems(defaults, {"zeppelin": {"enabled": True, "driver": {"blockManagerPort": 29414, "maxDrivers": 1}}}) == {}
+
+
+def test_notebook_driver_port_ranges_stay_below_65536_and_off_the_ui(defaults):
+    p = problems(defaults, {"rstudio": {"enabled": True, "driver": {"port": 65533, "maxDrivers": 4}}})
+    assert set(p) == {"rstudio.driver.port"}
+    assert "ports 65533-65536 go beyond 65535" in p["rstudio.driver.port"].message
+    assert p["rstudio.driver.port"].allowed == "at most 65532"
+    p = problems(defaults, {"rstudio": {"enabled": True, "driver": {"blockManagerPort": 8785}}})
+    assert set(p) == {"rstudio.driver.blockManagerPort"}
+    assert "ports 8785-8788 include the UI port 8787" in p["rstudio.driver.blockManagerPort"].message
+    # A disabled notebook's ports are not checked.
+    assert problems(defaults, {"rstudio": {"driver": {"blockManagerPort": 8785}}}) == {}
+
+
+def test_zeppelin_must_run_in_group_0_with_the_apache_image(defaults):
+    p = problems(defaults, {"zeppelin": {"enabled": True, "podSecurityContext": {"runAsGroup": 1000}}})
+    assert set(p) == {"zeppelin.podSecurityContext.runAsGroup"}
+    assert p["zeppelin.podSecurityContext.runAsGroup"].message.startswith(
+        "1000 cannot work with the apache/zeppelin image: its /opt/zeppelin")
+    assert p["zeppelin.podSecurityContext.runAsGroup"].allowed == "0"
+    # A custom image may be built for another group; a disabled context sets no group.
+    assert problems(defaults, {"zeppelin": {"enabled": True, "image": {"repository": "me/zeppelin"},
+                                            "podSecurityContext": {"runAsGroup": 1000}}}) == {}
+    assert problems(defaults, {"zeppelin": {"enabled": True, "containerSecurityContext":
+                                            {"enabled": False, "runAsGroup": 1000}}}) == {}

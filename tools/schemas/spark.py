@@ -53,9 +53,13 @@ def _notebook_persistence(description):
 
 def _driver():
     return b.closed({
-        "port": b.port("spark.driver.port of the client-mode driver"),
-        "blockManagerPort": b.port("spark.blockManager.port of the client-mode driver"),
-    }, "Fixed driver ports executors call back on (through the headless driver Service)")
+        "port": b.port("First spark.driver.port: driver i of the pod binds port + i"),
+        "blockManagerPort": b.port("First spark.blockManager.port: driver i of the pod binds blockManagerPort + i"),
+        "maxDrivers": b.integer("Client-mode drivers that may run in the pod at once (each interpreter process or "
+                                "sparklyr connection is one): the Service and NetworkPolicy open that many ports "
+                                "from port and from blockManagerPort; spark.port.maxRetries is maxDrivers - 1",
+                                minimum=1, maximum=16),
+    }, "Driver ports executors call back on (through the headless driver Service)")
 
 
 def schema():

@@ -1,5 +1,18 @@
 #!/usr/bin/env bash
-# No Zeppelin twin is built yet (image.yaml says why): an empty folder, so that the facts file has its
-# twin like every image. Usage: build.sh DEST TAG
+# Build the apache/zeppelin image twin into DEST (called by bin/setup, which decides when to rebuild):
+#   DEST/zeppelin-home   what the chart relies on in /opt/zeppelin: bin/zeppelin.sh and bin/interpreter.sh
+#                        twins (twins/zeppelin/bin: the passwd entry and the Spark interpreter's launch;
+#                        Zeppelin's server and interpreter jars are not on Maven Central), an empty conf,
+#                        logs, run, notebook and webapps owned root:root 775 as the image has them
+# (facts: image.yaml). Usage: build.sh DEST TAG
 set -euo pipefail
-mkdir -p "$1"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+dest=$1
+home="$dest/zeppelin-home"
+rm -rf "$home"
+mkdir -p "$home/bin" "$home/conf" "$home/logs" "$home/run" "$home/notebook"
+cp "$here/bin/zeppelin-twin.sh" "$home/bin/zeppelin.sh"
+cp "$here/bin/interpreter-twin.sh" "$home/bin/interpreter.sh"
+chown -R 0:0 "$home"
+chmod 755 "$home/bin" "$home/bin/"*.sh
+chmod 775 "$home" "$home/conf" "$home/logs" "$home/run" "$home/notebook"

@@ -188,7 +188,7 @@ The exclude file (decommissioning) is in none: running NameNodes read it on -ref
 {{- $scripts := dict
   "zookeeper" (list "lib.sh" "zookeeper-start.sh" "zookeeper-probe.sh")
   "journalnode" (list "lib.sh" "journalnode-probe.sh")
-  "namenode" (list "lib.sh" "namenode-bootstrap.sh" "namenode-probe.sh" "zkfc-start.sh" "topology.sh")
+  "namenode" (list "lib.sh" "namenode-bootstrap.sh" "namenode-probe.sh" "zkfc-start.sh" "zkfc-prestop.sh" "topology.sh")
   "datanode" (list "lib.sh" "datanode-wait.sh" "datanode-volume-permissions.sh")
 -}}
 {{- join "," (get $scripts .) -}}

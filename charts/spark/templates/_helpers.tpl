@@ -386,8 +386,12 @@ Usage: include "spark.networkPolicy.notebook" (dict "component" "zeppelin" "valu
 {{- $ctx := .context -}}
 {{- $rules := list (include "common.networkPolicy.rule.clients" (dict "ports" (list "http") "context" $ctx)) -}}
 {{- $rules = append $rules (include "common.networkPolicy.rule.ingressController" (dict "enabled" .values.ingress.enabled "ports" (list "http") "context" $ctx)) -}}
-{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list "driver") "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "master" "worker") "context" $ctx)))) -}}
-{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list "blockmanager") "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "worker") "context" $ctx)))) -}}
+{{- $d := .values.driver -}}
+{{- $last := sub (int $d.maxDrivers) 1 -}}
+{{- $driverPorts := list (dict "port" (int $d.port) "endPort" (add (int $d.port) $last)) -}}
+{{- $blockPorts := list (dict "port" (int $d.blockManagerPort) "endPort" (add (int $d.blockManagerPort) $last)) -}}
+{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" $driverPorts "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "master" "worker") "context" $ctx)))) -}}
+{{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" $blockPorts "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "worker") "context" $ctx)))) -}}
 {{- if $ctx.Values.config.reverseProxy -}}
 {{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list (dict "port" 4040 "endPort" 4056)) "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "master") "context" $ctx)))) -}}
 {{- end -}}
@@ -405,4 +409,40 @@ Usage: include "spark.networkPolicy.stackLabels" (dict "component" "master" "con
 {{- if and (eq .component "master") (include "spark.master.ha" .context) (not .context.Values.zookeeper.quorum) (include "common.stack.enabled" (dict "chart" "hdfs" "context" .context)) }}
 {{ include "common.stack.hdfs.zookeeperClientLabel" .context }}: "true"
 {{- end }}
+{{- end -}}
+
+{{/*
+Driver ports of a notebook pod (Zeppelin, RStudio): driver i (0 <= i < driver.maxDrivers) binds
+driver.port + i and driver.blockManagerPort + i; Spark tries the next port when one is taken, at most
+spark.port.maxRetries (maxDrivers - 1) times.
+Usage: include "spark.driver.containerPorts" .Values.zeppelin.driver
+*/}}
+{{- define "spark.driver.containerPorts" -}}
+{{- range $i := until (int .maxDrivers) }}
+- name: driver-{{ $i }}
+  containerPort: {{ add (int $.port) $i }}
+{{- end }}
+{{- range $i := until (int .maxDrivers) }}
+- name: blockmgr-{{ $i }}
+  containerPort: {{ add (int $.blockManagerPort) $i }}
+{{- end }}
+{{- end -}}
+
+{{/* Service ports of a notebook pod's headless driver Service. Usage: include "spark.driver.servicePorts" .Values.zeppelin.driver */}}
+{{- define "spark.driver.servicePorts" -}}
+{{- range $i := until (int .maxDrivers) }}
+- name: driver-{{ $i }}
+  port: {{ add (int $.port) $i }}
+  targetPort: driver-{{ $i }}
+{{- end }}
+{{- range $i := until (int .maxDrivers) }}
+- name: blockmgr-{{ $i }}
+  port: {{ add (int $.blockManagerPort) $i }}
+  targetPort: blockmgr-{{ $i }}
+{{- end }}
+{{- end -}}
+
+{{/* spark.port.maxRetries of a notebook pod's drivers. Usage: include "spark.driver.maxRetries" .Values.zeppelin.driver */}}
+{{- define "spark.driver.maxRetries" -}}
+{{- sub (int .maxDrivers) 1 -}}
 {{- end -}}

@@ -121,8 +121,76 @@ def check(values: dict) -> list[Problem]:
                            f"{executor_cores} exceeds a worker's {cores} cores (worker.resources cpu limit, "
                            "else request, rounded down)", f"1..{cores}"))
 
+    out.extend(check_zeppelin_group(values))
+    out.extend(check_driver_ports(values))
     out.extend(check_kerberos(values))
     out.extend(check_quantities(values))
+    return out
+
+
+def check_zeppelin_group(values: dict) -> list[Problem]:
+    """Zeppelin's group (``zeppelin.podSecurityContext.runAsGroup``, ``zeppelin.containerSecurityContext.runAsGroup``).
+
+    The apache/zeppelin image runs as uid 1000 in group 0: /opt/zeppelin and its logs, run and conf
+    folders and /etc/passwd are writable by group 0 only, and bin/zeppelin.sh and bin/interpreter.sh
+    append the missing passwd entry only when they can write the file (Zeppelin v0.12.0,
+    scripts/docker/zeppelin/bin/Dockerfile and bin/*.sh; twins/zeppelin/image.yaml). Another group
+    leaves the web app unpacked (503) and the interpreters without a user name.
+
+    Args: values: merged spark values (dict).
+    Returns: list of Problem (file ""): one per security context with a non-zero group, when Zeppelin is
+        enabled with the apache/zeppelin image (a custom image may be built for another group).
+    """
+    out: list[Problem] = []
+    if not get(values, "zeppelin.enabled") or get(values, "zeppelin.image.repository") != "apache/zeppelin":
+        return out
+    for key in ("podSecurityContext", "containerSecurityContext"):
+        group = as_int(get(values, f"zeppelin.{key}.runAsGroup"))
+        if get(values, f"zeppelin.{key}.enabled") and group not in (None, 0):
+            out.append(Problem("", f"zeppelin.{key}.runAsGroup",
+                               f"{group} cannot work with the apache/zeppelin image: its /opt/zeppelin (logs, run, "
+                               "conf, webapps) and /etc/passwd are writable by group 0 only, so Zeppelin cannot "
+                               "unpack its web app and the interpreters get no passwd entry (Hadoop login fails)",
+                               "0"))
+    return out
+
+
+def check_driver_ports(values: dict) -> list[Problem]:
+    """Driver port ranges of the notebook pods (``zeppelin.driver.*``, ``rstudio.driver.*``).
+
+    Driver i of a pod binds ``port + i`` and ``blockManagerPort + i`` (i < ``maxDrivers``; Spark
+    moves to the next port when one is taken, up to spark.port.maxRetries, which the chart sets to
+    maxDrivers - 1: Spark's Utils.startServiceOnPort). Both ranges must be disjoint, end at 65535
+    at most and leave out the pod's UI port (Zeppelin's ``service.ports.http``, RStudio's 8787).
+
+    Args: values: merged spark values (dict).
+    Returns: list of Problem (file ""), one per broken range; values of the wrong type are skipped.
+    """
+    out: list[Problem] = []
+    for comp in ("zeppelin", "rstudio"):
+        if not get(values, f"{comp}.enabled"):
+            continue
+        n = as_int(get(values, f"{comp}.driver.maxDrivers"))
+        port = as_int(get(values, f"{comp}.driver.port"))
+        block = as_int(get(values, f"{comp}.driver.blockManagerPort"))
+        ui = 8787 if comp == "rstudio" else as_int(get(values, f"{comp}.service.ports.http"))
+        if None in (n, port, block, ui):
+            continue
+        if block < port + n and port < block + n:
+            out.append(Problem("", f"{comp}.driver.blockManagerPort",
+                               f"ports {block}-{block + n - 1} overlap the driver ports {port}-{port + n - 1} "
+                               f"(each of {comp}.driver.maxDrivers = {n} drivers needs its own port in both ranges)",
+                               f"a blockManagerPort below {port - (n - 1)} or from {port + n}"))
+        for key, start in (("port", port), ("blockManagerPort", block)):
+            end = start + n - 1
+            if end > 65535:
+                out.append(Problem("", f"{comp}.driver.{key}",
+                                   f"ports {start}-{end} go beyond 65535 ({comp}.driver.maxDrivers = {n})",
+                                   f"at most {65536 - n}"))
+            elif start <= ui <= end:
+                out.append(Problem("", f"{comp}.driver.{key}",
+                                   f"ports {start}-{end} include the UI port {ui} ({comp}.driver.maxDrivers = {n})",
+                                   f"a range without {ui}"))
     return out
 
 
