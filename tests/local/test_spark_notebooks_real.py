@@ -62,6 +62,12 @@ def launch(pod, name):
     return pod.exec("zeppelin", ["bash", "-c", f"nohup bash -c '{cmd}' >/dev/null 2>&1 &"], timeout=30)
 
 
+def wait_started(spark, pod):
+    """Wait until the container's bin/zeppelin.sh (twin) has done its start steps (it logs a line)."""
+    wait_for(lambda: "zeppelin.sh twin:" in spark.log(pod, "zeppelin"), timeout=60, interval=0.5,
+             what="bin/zeppelin.sh started", on_timeout=lambda: spark.log(pod, "zeppelin"))
+
+
 def read(pod, path):
     result = pod.exec("zeppelin", ["bash", "-c", f"cat {path} 2>/dev/null || true"], timeout=30)
     return result.stdout
@@ -71,6 +77,7 @@ def test_two_interpreter_drivers_in_the_zeppelin_pod_run_at_once_on_their_ports(
     release = spark_release.SparkRelease(tmp_path, set_values=VALUES, images=("apache-spark", "zeppelin"))
     with chart_release.running(release, ("master", "worker"), timeout=240) as spark:
         zeppelin = spark.run_deployment("zeppelin", timeout=300)
+        wait_started(spark, zeppelin)
         # bin/zeppelin.sh added the passwd entry the image lacks (group 0 may write /etc/passwd).
         entry = zeppelin.exec("zeppelin", ["getent", "passwd", "1000"], timeout=30)
         assert entry.stdout.startswith("zeppelin:x:1000:0:"), (entry.stdout, spark.log(zeppelin, "zeppelin"))
@@ -127,6 +134,7 @@ def test_zeppelin_in_group_1000_gets_no_user_name_and_its_driver_cannot_start(tm
                                          images=("apache-spark", "zeppelin"))
     with chart_release.running(release, ("master",), timeout=240) as spark:
         zeppelin = spark.run_deployment("zeppelin", timeout=300, patch=group_1000)
+        wait_started(spark, zeppelin)
         assert zeppelin.exec("zeppelin", ["getent", "passwd", "1000"], timeout=30).stdout == ""
         assert "failed to add passwd entry" in spark.log(zeppelin, "zeppelin")
         script = JOB.replace("'", "'\\''")

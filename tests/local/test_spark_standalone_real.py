@@ -72,8 +72,9 @@ def test_rendered_master_and_worker_run_a_job(cluster, tmp_path):
 
     state = wait_for(lambda: (j := sp.master_json(master.ip, http)) and j.get("aliveworkers") == 1 and j,
                      90, what="worker registration", on_timeout=cluster.logs)
-    # minimal-values: CPU limit 1 -> 1 core; 2Gi - 512Mi daemon - 512Mi overhead = 1024 MiB.
-    assert (state["cores"], state["memory"]) == (1, 1024), state
+    # minimal-values: CPU limit 1 -> 1 core, 1 executor; 2Gi - 512Mi daemon - 256Mi worker overhead
+    # - 384Mi for the executor's non-heap memory = 896 MiB.
+    assert (state["cores"], state["memory"]) == (1, 896), state
     assert state["status"] == "ALIVE"
 
     conf_dir = Path(master.substitute("/etc/spark/conf"))

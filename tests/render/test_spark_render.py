@@ -126,9 +126,9 @@ def test_default_znode_is_per_release():
 
 
 @pytest.mark.parametrize("profile, cores, memory", [
-    ("defaults", "2", "3072m"),         # 2 CPU; 4Gi - 512Mi - 512Mi
-    ("hdfs-values", "2", "4096m"),      # 2500m rounded down; 6Gi - 1Gi - 1Gi
-    ("minimal-values", "1", "1024m"),   # 1 CPU; 2Gi - 512Mi - 512Mi
+    ("defaults", "2", "2560m"),         # 2 CPU, 2 executors of 1 core; 4Gi - 512Mi - 256Mi - 2 x 384Mi
+    ("hdfs-values", "2", "3712m"),      # 2500m rounded down, 1 executor of 2 cores; 6Gi - 1Gi - 1Gi - 384Mi
+    ("minimal-values", "1", "896m"),    # 1 CPU, 1 executor; 2Gi - 512Mi - 256Mi - 384Mi
 ])
 def test_worker_cores_and_memory_come_from_the_container_resources(renders, profile, cores, memory):
     worker = main_container(one(renders.get("spark", profile), "StatefulSet", component="worker"))
@@ -143,7 +143,7 @@ def test_worker_cores_fall_back_to_the_request_and_never_go_below_one():
     def cores(**resources):
         sets = {f"worker.resources.{k.replace('_', '.')}": "null" if v is None else v
                 for k, v in resources.items()}
-        sets.update({"config.executorCores": 1})
+        sets.update({"config.executorCores": 1, "config.executorMemory": "512m"})
         objects = helm.render(CHART, set_values=sets, release=RELEASE, namespace=NAMESPACE)
         return env(main_container(one(objects, "StatefulSet", component="worker")))["SPARK_WORKER_CORES"]
     assert cores(limits_cpu=None, requests_cpu="3") == "3"
@@ -233,7 +233,7 @@ def test_zeppelin_interpreters_point_at_the_cluster(renders):
     assert spark["SPARK_HOME"] == "/opt/spark-dist"
     assert spark["spark.driver.host"] == f"{FULL}-zeppelin-driver.{NAMESPACE}.svc.cluster.local"
     assert settings["python"]["properties"]["zeppelin.python"]["value"] == "python3"
-    assert settings["file"]["properties"]["hdfs.url"]["value"].startswith("http://hdfs-hdfs-namenode.")
+    assert settings["file"]["properties"]["hdfs.url"]["value"].startswith("http://hdfs-hdfs-namenode-0.")
     dep = one(objects, "Deployment", component="zeppelin")
     c = containers(dep)["zeppelin"]
     e = env(c)
@@ -256,6 +256,42 @@ def test_zeppelin_interpreters_point_at_the_cluster(renders):
     assert init["copy-spark"]["image"] == main_container(one(objects, "StatefulSet", component="master"))["image"]
     homes = {m["name"]: m["mountPath"] for m in c["volumeMounts"]}
     assert homes["spark-home"] == "/opt/spark-dist"
+
+
+def test_zeppelin_settings_keep_every_template_property(renders):
+    """A setting saved in interpreter.json replaces its group's template properties (Zeppelin 0.12.0,
+    InterpreterSettingManager.loadFromFile): the chart writes them all. The defaults below are read
+    from Zeppelin v0.12.0's spark, python and file interpreter-setting.json by hand."""
+    settings = zeppelin_settings(renders.get("spark", "hdfs-values"))
+    props = {g: settings[g]["properties"] for g in ("spark", "python", "file")}
+    # Without hdfs.maxlength the file interpreter throws; without useHiveContext Hive support is off.
+    assert props["file"]["hdfs.maxlength"] == {"name": "hdfs.maxlength", "value": "1000", "type": "number"}
+    assert props["file"]["hdfs.user"]["value"] == "hdfs"
+    assert props["spark"]["zeppelin.spark.useHiveContext"] == {
+        "name": "zeppelin.spark.useHiveContext", "value": True, "type": "checkbox"}
+    assert props["spark"]["zeppelin.spark.maxResult"]["value"] == "1000"
+    assert props["spark"]["zeppelin.spark.concurrentSQL"]["value"] is True
+    assert props["spark"]["zeppelin.pyspark.useIPython"]["value"] is True
+    assert props["spark"]["zeppelin.R.cmd"]["value"] == "R"
+    assert props["python"]["zeppelin.python.useIPython"]["value"] is True
+    assert props["python"]["zeppelin.ipython.launch.timeout"]["value"] == "30000"
+    # The chart's values win over the template's.
+    assert props["spark"]["PYSPARK_PYTHON"]["value"] == "python3"
+    assert props["spark"]["spark.master"]["value"] != "local[*]"
+    assert props["python"]["zeppelin.python"]["value"] == "python3"
+    # Every template property is there.
+    import yaml
+    defaults = yaml.safe_load((ROOT / "charts" / "spark" / "files" / "zeppelin" / "interpreter-defaults.yaml").read_text())
+    for group, template in defaults.items():
+        assert set(template) <= set(props[group]), (group, set(template) - set(props[group]))
+
+
+def test_zeppelin_checkbox_values_from_users_stay_booleans():
+    objects = helm.render(CHART, set_values={"zeppelin.enabled": "true",
+                                             "zeppelin.interpreter.sparkProperties.zeppelin\\.spark\\.useHiveContext": "false"},
+                          release=RELEASE, namespace=NAMESPACE)
+    prop = zeppelin_settings(objects)["spark"]["properties"]["zeppelin.spark.useHiveContext"]
+    assert prop == {"name": "zeppelin.spark.useHiveContext", "value": False, "type": "checkbox"}
 
 
 def test_rstudio_gets_spark_java_and_the_driver_service(renders):
@@ -400,6 +436,7 @@ def test_global_values_apply():
 
 AUTH_POD_COMPONENTS = {"master", "worker", "zeppelin", "rstudio", "test"}
 DRIVER_COMPONENTS = {"zeppelin", "rstudio", "test"}
+NOTEBOOKS = {"zeppelin", "rstudio"}
 
 
 def auth_secret_ref(c):
@@ -413,7 +450,8 @@ def test_auth_and_encryption_are_on_by_default(renders):
     assert conf["spark.authenticate"] == "true" and conf["spark.network.crypto.enabled"] == "true"
     one(objects, "Secret", name=f"{FULL}-auth")
     for obj in workloads(objects):
-        assert auth_secret_ref(main_container(obj)) == {"name": f"{FULL}-auth", "key": "spark-auth-secret"}
+        expected = None if component(obj) in NOTEBOOKS else {"name": f"{FULL}-auth", "key": "spark-auth-secret"}
+        assert auth_secret_ref(main_container(obj)) == expected, obj["metadata"]["name"]
 
 
 def test_auth_off_renders_no_secret_and_ignores_encryption():
@@ -442,7 +480,10 @@ def test_auth_secret_is_generated_once_and_every_spark_pod_references_it(renders
     for obj in workloads(objects):
         spec = pod_spec(obj)
         main = main_container(obj)
-        assert auth_secret_ref(main) == {"name": f"{FULL}-auth", "key": "spark-auth-secret"}, obj["metadata"]["name"]
+        # The notebooks' drivers read it from spark-defaults.conf only: rocker copies every env variable
+        # of the container into Renviron.site on disk.
+        expected = None if component(obj) in NOTEBOOKS else {"name": f"{FULL}-auth", "key": "spark-auth-secret"}
+        assert auth_secret_ref(main) == expected, obj["metadata"]["name"]
         seen.add(component(obj))
         if component(obj) in DRIVER_COMPONENTS:
             init = containers(obj, init=True)["spark-conf"]

@@ -140,3 +140,16 @@ def test_no_argument_mode_checks_the_repository():
     assert r.returncode == (2 if doc["errors"] else 1 if doc["problems"] else 0)
     for p in doc["problems"]:
         assert not p["file"].startswith("/"), "no-arg mode reports repo-relative files"
+
+
+def test_alluxio_short_circuit_options_that_serve_no_client_are_refused(tmp_path):
+    """charts/alluxio: policy "local" (the client must open the worker's block files itself, which a
+    pod cannot) and volumeType "emptyDir" (seen by the worker pod alone) serve no client."""
+    f = write(tmp_path, "sc.yaml", "shortCircuit:\n  enabled: true\n  policy: local\n  volumeType: emptyDir\n")
+    r = lint("--chart", ROOT / "charts" / "alluxio", f)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stdout.splitlines() == [
+        f"{f}: shortCircuit.policy: 'local' is not allowed (one of: uuid)",
+        f"{f}: shortCircuit.volumeType: 'emptyDir' is not allowed (one of: hostPath)"]
+    ok = write(tmp_path, "ok.yaml", "shortCircuit:\n  enabled: true\n  policy: uuid\n  volumeType: hostPath\n")
+    assert lint("--chart", ROOT / "charts" / "alluxio", ok).returncode == 0

@@ -54,21 +54,37 @@ def test_bad_quorum_entry(defaults):
 
 
 def test_executor_memory_must_fit_the_worker(defaults):
-    # Defaults: 4Gi limit - 512Mi daemon - 512Mi overhead = 3072 MiB for executors.
-    assert "config.executorMemory" not in problems(defaults, {"config": {"executorMemory": "3g"}})
-    assert "config.executorMemory" not in problems(defaults, {"config": {"executorMemory": "3072m"}})
-    p = problems(defaults, {"config": {"executorMemory": "3073m"}})
+    # Defaults: 2 cores / executorCores 1 = 2 executors; 4096 MiB limit - 512 daemon - 256 worker
+    # overhead - 2 x 384 executor overhead = 2560 MiB for executors, 1280 MiB each.
+    assert "config.executorMemory" not in problems(defaults, {"config": {"executorMemory": "1280m"}})
+    p = problems(defaults, {"config": {"executorMemory": "1281m"}})
     assert p["config.executorMemory"].message == (
-        "3073 MiB does not fit a worker's Spark memory of 3072 MiB "
-        "(memory limit 4096 MiB - daemonMemory 512 MiB - memoryOverhead 512 MiB)")
-    assert p["config.executorMemory"].allowed == "at most 3072m"
+        "2 executors of 1281 MiB do not fit a worker's Spark memory of 2560 MiB "
+        "(memory limit 4096 MiB - daemonMemory 512 MiB - memoryOverhead 256 MiB + 2 executors x "
+        "executorMemoryOverhead 384 MiB)")
+    assert p["config.executorMemory"].allowed == "at most 1280m"
+    # One executor of 2 cores per worker: one overhead, the whole share for it.
+    assert "config.executorMemory" not in problems(defaults, {"config": {"executorMemory": "2944m", "executorCores": 2}})
+    p = problems(defaults, {"config": {"executorMemory": "2945m", "executorCores": 2}})
+    assert p["config.executorMemory"].allowed == "at most 2944m"
+
+
+def test_each_executor_gets_its_own_overhead(defaults):
+    """Before: one memoryOverhead per worker, however many executor JVMs it ran (issue: the memory
+    overhead is per worker, not per executor): 4 cores and 4 executors of 1g in a 5Gi worker passed."""
+    four = {"worker": {"resources": {"limits": {"cpu": "4", "memory": "5Gi"}, "requests": {"cpu": "4", "memory": "5Gi"}}},
+            "config": {"executorMemory": "1g", "executorCores": 1}}
+    p = problems(defaults, four)
+    assert "4 executors of 1024 MiB do not fit a worker's Spark memory of 2816 MiB" in p["config.executorMemory"].message
+    assert spark.worker_memory_mib(merge_values(copy.deepcopy(defaults), four))[0] == 5120 - 512 - 256 - 4 * 384
 
 
 def test_worker_memory_must_leave_room_for_executors(defaults):
     p = problems(defaults, {"worker": {"resources": {"limits": {"memory": "1Gi"}}}})
     assert p["worker.resources.limits.memory"].message == (
-        "1024 MiB leaves no memory for executors after daemonMemory 512 MiB and memoryOverhead 512 MiB")
-    assert p["worker.resources.limits.memory"].allowed == "more than 1024 MiB"
+        "1024 MiB leaves no memory for executors after daemonMemory 512 MiB and memoryOverhead 256 MiB + "
+        "2 executors x executorMemoryOverhead 384 MiB")
+    assert p["worker.resources.limits.memory"].allowed == "more than 1536 MiB"
     assert "config.executorMemory" not in p
 
 

@@ -93,8 +93,11 @@ def schema():
         "replicaCount": b.integer("Workers (ignored when autoscaling.enabled)", 0),
         "podManagementPolicy": b.pod_management_policy(),
         "daemonMemory": b.quantity("Heap of the worker daemon (SPARK_DAEMON_MEMORY), a quantity such as 512Mi"),
-        "memoryOverhead": b.quantity("Memory kept out of SPARK_WORKER_MEMORY for executor non-heap memory, "
-                                     "a quantity such as 512Mi"),
+        "memoryOverhead": b.quantity("Memory kept out of SPARK_WORKER_MEMORY for the worker daemon's non-heap "
+                                     "memory, a quantity such as 256Mi"),
+        "executorMemoryOverhead": b.quantity("Non-heap memory of each executor JVM, kept out of SPARK_WORKER_MEMORY "
+                                             "once per executor the worker runs (its cores / config.executorCores), "
+                                             "a quantity such as 384Mi"),
         "jvm": b.closed({"extraOpts": b.string("Extra JVM options of the worker daemon")}, "JVM settings"),
         "service": b.closed({"ports": _ports("Ports", cluster="Worker RPC port (7078)",
                                              http="Worker web UI port (8081)")}, "Headless Service"),

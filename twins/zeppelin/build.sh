@@ -13,6 +13,7 @@ rm -rf "$home"
 mkdir -p "$home/bin" "$home/conf" "$home/logs" "$home/run" "$home/notebook"
 cp "$here/bin/zeppelin-twin.sh" "$home/bin/zeppelin.sh"
 cp "$here/bin/interpreter-twin.sh" "$home/bin/interpreter.sh"
+cp "$here/bin/passwd-entry.sh" "$home/bin/passwd-entry.sh"
 chown -R 0:0 "$home"
 chmod 755 "$home/bin" "$home/bin/"*.sh
 chmod 775 "$home" "$home/conf" "$home/logs" "$home/run" "$home/notebook"

@@ -75,11 +75,22 @@ used by every template.
 {{- include "common.quantity.mebibytes" .Values.worker.daemonMemory -}}
 {{- end -}}
 
-{{/* Worker memory handed to Spark in MiB: memory limit - daemon heap - overhead (may be <= 0: validate.yaml reports it). */}}
+{{/* Executors a worker runs for an application with the chart's spark.executor.cores: its cores / config.executorCores, at least 1. */}}
+{{- define "spark.worker.executors" -}}
+{{- max 1 (div (include "spark.worker.cores" . | int) (max 1 (int .Values.config.executorCores))) -}}
+{{- end -}}
+
+{{/* Memory kept out of Spark's share of a worker in MiB: memoryOverhead + executors x executorMemoryOverhead. */}}
+{{- define "spark.worker.overheadMiB" -}}
+{{- $worker := include "common.quantity.mebibytes" .Values.worker.memoryOverhead | int -}}
+{{- $perExecutor := include "common.quantity.mebibytes" .Values.worker.executorMemoryOverhead | int -}}
+{{- add $worker (mul $perExecutor (include "spark.worker.executors" . | int)) -}}
+{{- end -}}
+
+{{/* Worker memory handed to Spark in MiB: memory limit - daemon heap - overheads (may be <= 0: validate.yaml reports it). */}}
 {{- define "spark.worker.memoryMiB" -}}
 {{- $limit := include "spark.limitMiB" .Values.worker.resources | int -}}
-{{- $overhead := include "common.quantity.mebibytes" .Values.worker.memoryOverhead | int -}}
-{{- sub (sub $limit (include "spark.worker.daemonMemoryMiB" . | int)) $overhead -}}
+{{- sub (sub $limit (include "spark.worker.daemonMemoryMiB" . | int)) (include "spark.worker.overheadMiB" . | int) -}}
 {{- end -}}
 
 {{/* A JVM size (512m, 2g, 1t) in MiB. */}}

@@ -10,16 +10,8 @@
 # Zeppelin's RemoteInterpreterServer and spark-interpreter jar are not on Maven Central, so the
 # application is the one given here instead. Usage: interpreter.sh APP [ARG...]
 set -euo pipefail
-in_container() {
-  [[ -f /proc/self/cgroup ]] && awk -F: '/cpu/ && $3 ~ /^\/$/{ c=1 } END { exit c }' /proc/self/cgroup
-}
-if in_container && ! getent passwd "$(id -u)" >/dev/null; then
-  if [[ -w /etc/passwd ]]; then
-    printf 'zeppelin:x:%s:%s:anonymous uid:%s:/bin/false\n' "$(id -u)" "$(id -g)" "$ZEPPELIN_HOME" >>/etc/passwd
-  else
-    echo "Container ENTRYPOINT failed to add passwd entry for anonymous UID"
-  fi
-fi
+# shellcheck source=passwd-entry.sh
+. "$(dirname "$0")/passwd-entry.sh"
 settings="${ZEPPELIN_CONF_DIR:-$ZEPPELIN_HOME/conf}/interpreter.json"
 confs=() envs=()
 while IFS= read -r -d '' item; do

@@ -5,15 +5,7 @@
 # Zeppelin server itself is not reproduced (not on Maven Central): this process then only stays up, so
 # that the Spark interpreter's launches (bin/interpreter.sh, also a twin) can be run in the pod.
 set -euo pipefail
-in_container() { # the image's test: no cpu cgroup at the root of the hierarchy
-  [[ -f /proc/self/cgroup ]] && awk -F: '/cpu/ && $3 ~ /^\/$/{ c=1 } END { exit c }' /proc/self/cgroup
-}
-if in_container && ! getent passwd "$(id -u)" >/dev/null; then
-  if [[ -w /etc/passwd ]]; then
-    printf 'zeppelin:x:%s:%s:anonymous uid:%s:/bin/false\n' "$(id -u)" "$(id -g)" "$ZEPPELIN_HOME" >>/etc/passwd
-  else
-    echo "Container ENTRYPOINT failed to add passwd entry for anonymous UID"
-  fi
-fi
-echo "zeppelin.sh twin: uid $(id -u) gid $(id -g) user '$(id -un 2>/dev/null || echo '?')'; no Zeppelin server in this twin, waiting"
+# shellcheck source=passwd-entry.sh
+. "$(dirname "$0")/passwd-entry.sh"
+echo "zeppelin.sh twin: uid $(id -u) gid $(id -g) user '$(getent passwd "$(id -u)" | cut -d: -f1)'; no Zeppelin server in this twin, waiting"
 exec sleep infinity
