@@ -58,7 +58,7 @@ def check_target(target: Target) -> list[Problem]:
     """
     from suite import paths, schema_check, subcharts
     from suite.merge import merge_user_values, merge_values
-    from suite.yamlio import load_values
+    from suite.yamlio import duplicate_keys, load_values
 
     chart_dir = target.chart_dir
     schema = schema_check.load_schema(chart_dir)
@@ -72,7 +72,11 @@ def check_target(target: Target) -> list[Problem]:
                         for s in subs}
         subcharts.keep_section_nulls(values, merge_user_values(*(v for _, v in loaded)), subs, sub_defaults)
     problems = _check_chart(chart_dir, schema, values)
-    return [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
+    duplicates = [] if target.is_defaults else [
+        Problem(label, key, f"set twice in one mapping, at line {first} and again at line {again}: Helm keeps "
+                            f"only the last one, so what line {first} set is lost", "each key once per mapping")
+        for p, label in target.files for key, first, again in duplicate_keys(Path(p).read_text(encoding="utf-8"))]
+    return duplicates + [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
 
 
 def _check_chart(chart_dir: Path, schema: dict, values: dict, prefix: str = "") -> list[Problem]:

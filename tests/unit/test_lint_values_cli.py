@@ -153,3 +153,23 @@ def test_alluxio_short_circuit_options_that_serve_no_client_are_refused(tmp_path
         f"{f}: shortCircuit.volumeType: 'emptyDir' is not allowed (one of: hostPath)"]
     ok = write(tmp_path, "ok.yaml", "shortCircuit:\n  enabled: true\n  policy: uuid\n  volumeType: hostPath\n")
     assert lint("--chart", ROOT / "charts" / "alluxio", ok).returncode == 0
+
+
+def test_a_key_set_twice_is_reported_with_both_lines(tmp_path):
+    """Helm keeps the last of two equal keys (checked with Helm 4: hdfs.datanode.replicaCount 5 of the
+    first block is lost, 3 DataNodes rendered); the file parses and the schema sees nothing wrong."""
+    f = write(tmp_path, "dup.yaml", "hdfs:\n  datanode:\n    replicaCount: 5\n  datanode:\n"
+                                    "    persistence:\n      size: 20Gi\n")
+    r = lint("--chart", ROOT / "charts" / "umbrella", f)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stdout.splitlines() == [
+        f"{f}: hdfs.datanode: set twice in one mapping, at line 2 and again at line 4: Helm keeps only the last "
+        "one, so what line 2 set is lost (each key once per mapping)"]
+
+
+def test_duplicate_keys_inside_lists_and_at_the_top():
+    from suite.yamlio import duplicate_keys
+    text = "a: 1\nlist:\n  - name: x\n    name: y\na: 2\n"
+    assert duplicate_keys(text) == [("list[0].name", 3, 4), ("a", 1, 5)]
+    assert duplicate_keys("a: 1\nb:\n  a: 2\n") == []
+    assert duplicate_keys("") == []

@@ -57,3 +57,37 @@ def load_values(path: Path | str, name: str | None = None) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{name}: cannot read: {exc}") from None
     return parse_values(text, name)
+
+
+def duplicate_keys(text: str) -> list[tuple[str, int, int]]:
+    """Keys set twice in one mapping of a YAML document: YAML forbids them, and PyYAML (like Helm's
+    Go YAML decoder for values) keeps the last one, so whatever the first one held is lost silently.
+
+    Args: text: the YAML (already known to parse).
+    Returns: [(dotted path of the repeated key, line of its first occurrence, line of the repeat)],
+        lines 1-based, in document order; [] when every key is set once or the text does not parse.
+    """
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return []
+    out: list[tuple[str, int, int]] = []
+
+    def walk(node, path):
+        if isinstance(node, yaml.MappingNode):
+            first: dict = {}
+            for key, value in node.value:
+                name = str(key.value) if isinstance(key, yaml.ScalarNode) else None
+                child = f"{path}.{name}" if path else str(name)
+                if name is not None:
+                    if name in first:
+                        out.append((child, first[name], key.start_mark.line + 1))
+                    else:
+                        first[name] = key.start_mark.line + 1
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, f"{path}[{i}]")
+    if root is not None:
+        walk(root, "")
+    return out
