@@ -76,7 +76,34 @@ def check_target(target: Target) -> list[Problem]:
         Problem(label, key, f"set twice in one mapping, at line {first} and again at line {again}: Helm keeps "
                             f"only the last one, so what line {first} set is lost", "each key once per mapping")
         for p, label in target.files for key, first, again in duplicate_keys(Path(p).read_text(encoding="utf-8"))]
-    return duplicates + [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
+    problems = [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
+    return duplicates + _other_chart(problems, loaded, chart_dir) + problems
+
+
+def _other_chart(problems: list[Problem], loaded: list[tuple[str, dict]], chart_dir: Path) -> list[Problem]:
+    """A values file written for another chart of this repository: at least two of its top-level keys
+    are unknown to the target chart and every top-level key is a value of one other application
+    chart. Returns: [one Problem at the root naming that chart] or []."""
+    from suite import paths, schema_check
+
+    out = []
+    for label, data in loaded:
+        unknown = {p.path for p in problems if p.file == label and p.message.startswith("unknown key")
+                   and "." not in p.path and "[" not in p.path}
+        keys = set(data) - {"global"}
+        if len(unknown) < 2 or not keys:
+            continue
+        for other in paths.application_chart_dirs():
+            if other.resolve() == chart_dir.resolve():
+                continue
+            known = set(schema_check.load_schema(other).get("properties") or {})
+            if keys <= known:
+                out.append(Problem(label, "", f"these look like values for {paths.display_path(other)}: every top-level "
+                                              f"key is one of its values, {len(unknown)} of them are unknown to "
+                                              f"{paths.display_path(chart_dir)}",
+                                   f"--chart {paths.display_path(other)}"))
+                break
+    return out
 
 
 def _check_chart(chart_dir: Path, schema: dict, values: dict, prefix: str = "") -> list[Problem]:
@@ -86,7 +113,7 @@ def _check_chart(chart_dir: Path, schema: dict, values: dict, prefix: str = "") 
     from suite import paths, rules, schema_check, subcharts
     from suite.yamlio import load_values
 
-    problems = schema_check.check_values(values, schema)
+    problems = _suggest_subchart_level(schema_check.check_values(values, schema), subcharts.dependencies(chart_dir))
     flagged = {p.path for p in problems}
     problems += [p for p in rules.check(paths.chart_name(chart_dir), values) if p.path not in flagged]
     problems = [Problem(p.file, prefix + p.path, p.message, p.allowed) for p in problems]
@@ -98,6 +125,32 @@ def _check_chart(chart_dir: Path, schema: dict, values: dict, prefix: str = "") 
         problems += _check_chart(sub.chart_dir, schema_check.load_schema(sub.chart_dir), sub_values,
                                  f"{prefix}{sub.name}.")
     return problems
+
+
+def _suggest_subchart_level(problems: list[Problem], subs: list) -> list[Problem]:
+    """An unknown key at the top of a parent chart (the umbrella) that is a top-level value of one of
+    its subcharts (``datanode`` is ``hdfs.datanode``): say where it belongs. Helm would pass it to no
+    chart, so the setting would be lost.
+
+    Args: problems: schema Problems of the parent's merged values; subs: its subcharts
+        (suite.subcharts.Subchart). Returns: the problems, those keys' messages replaced.
+    Source: Helm gives a subchart only the values under its name (and global).
+    """
+    from suite import schema_check
+
+    if not subs:
+        return problems
+    tops = {sub.name: set((schema_check.load_schema(sub.chart_dir).get("properties") or {})) for sub in subs}
+    out = []
+    for p in problems:
+        owners = [name for name, keys in tops.items() if p.path in keys] if p.message.startswith("unknown key") \
+            and "." not in p.path and "[" not in p.path else []
+        if owners:
+            where = " or ".join(f"{name}.{p.path}" for name in owners)
+            p = Problem(p.file, p.path, f"unknown key at the top level; did you mean {where}? (a subchart's values go "
+                                        f"under its name: {', '.join(owners)})", p.allowed)
+        out.append(p)
+    return out
 
 
 def _blame(path: str, loaded: list[tuple[str, dict]], target: Target) -> str:

@@ -173,3 +173,29 @@ def test_duplicate_keys_inside_lists_and_at_the_top():
     assert duplicate_keys(text) == [("list[0].name", 3, 4), ("a", 1, 5)]
     assert duplicate_keys("a: 1\nb:\n  a: 2\n") == []
     assert duplicate_keys("") == []
+
+
+def test_a_subchart_key_at_the_top_of_the_umbrella_names_where_it_belongs(tmp_path):
+    """Helm hands a subchart only the values under its name: ``datanode:`` at the top reaches no chart."""
+    f = write(tmp_path, "level.yaml", "datanode:\n  replicaCount: 5\nworker:\n  replicaCount: 3\nzeppelinn: {}\n")
+    r = lint("--chart", ROOT / "charts" / "umbrella", f)
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert f"{f}: datanode: unknown key at the top level; did you mean hdfs.datanode? (a subchart's values go " \
+           "under its name: hdfs) (alluxio, common, global, hdfs, spark)" in lines
+    assert any(line.startswith(f"{f}: worker: unknown key at the top level; did you mean spark.worker or "
+                               "alluxio.worker?") for line in lines), lines
+    # A key no subchart has keeps the plain message.
+    assert any(line.startswith(f"{f}: zeppelinn: unknown key") and "top level" not in line for line in lines), lines
+
+
+def test_a_values_file_for_another_chart_is_named(tmp_path):
+    f = write(tmp_path, "hdfs-ish.yaml", "namenode:\n  replicaCount: 2\ndatanode:\n  replicaCount: 5\njournalnode: {}\n")
+    r = lint("--chart", ROOT / "charts" / "spark", f)
+    assert r.returncode == 1
+    assert r.stdout.splitlines()[0] == (
+        f"{f}: (root): these look like values for charts/hdfs: every top-level key is one of its values, 3 of them "
+        "are unknown to charts/spark (--chart charts/hdfs)")
+    # One stray key is a typo, not another chart's file.
+    g = write(tmp_path, "typo.yaml", "workr:\n  replicaCount: 3\n")
+    assert "look like values for" not in lint("--chart", ROOT / "charts" / "spark", g).stdout
