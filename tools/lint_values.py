@@ -58,7 +58,7 @@ def check_target(target: Target) -> list[Problem]:
     """
     from suite import paths, schema_check, subcharts
     from suite.merge import merge_user_values, merge_values
-    from suite.yamlio import duplicate_keys, load_values
+    from suite.yamlio import duplicate_keys, load_values, position_of, positions
 
     chart_dir = target.chart_dir
     schema = schema_check.load_schema(chart_dir)
@@ -72,12 +72,24 @@ def check_target(target: Target) -> list[Problem]:
                         for s in subs}
         subcharts.keep_section_nulls(values, merge_user_values(*(v for _, v in loaded)), subs, sub_defaults)
     problems = _check_chart(chart_dir, schema, values)
-    duplicates = [] if target.is_defaults else [
+    texts = {} if target.is_defaults else {label: Path(p).read_text(encoding="utf-8") for p, label in target.files}
+    duplicates = [
         Problem(label, key, f"set twice in one mapping, at line {first} and again at line {again}: Helm keeps "
-                            f"only the last one, so what line {first} set is lost", "each key once per mapping")
-        for p, label in target.files for key, first, again in duplicate_keys(Path(p).read_text(encoding="utf-8"))]
+                            f"only the last one, so what line {first} set is lost", "each key once per mapping",
+                again, positions_by_label(texts, label, key)[1])
+        for label, text in texts.items() for key, first, again in duplicate_keys(text)]
     problems = [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
+    where = {label: positions(text) for label, text in texts.items()}
+    problems = [Problem(p.file, p.path, p.message, p.allowed, *position_of(p.path, where.get(p.file, {})))
+                for p in problems]
     return duplicates + _other_chart(problems, loaded, chart_dir) + problems
+
+
+def positions_by_label(texts: dict, label: str, key: str) -> tuple[int, int]:
+    """(line, col) of the last occurrence of a repeated key's line in file ``label`` (its column is
+    that of the first, both being keys of one mapping). Returns: (line, col) or (0, 0)."""
+    from suite.yamlio import position_of, positions
+    return position_of(key, positions(texts.get(label, "")))
 
 
 def _other_chart(problems: list[Problem], loaded: list[tuple[str, dict]], chart_dir: Path) -> list[Problem]:

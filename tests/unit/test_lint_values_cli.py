@@ -38,11 +38,12 @@ def test_problems_exit_1_one_line_each(tmp_path):
     r = lint("--chart", DEMO, f)
     assert r.returncode == 1
     lines = r.stdout.splitlines()
-    assert f"{f}: server.replicaCount: is 0, too small (>= 1)" in lines
-    assert f"{f}: server.kind: 'Deployment' is not allowed (one of: StatefulSet, DaemonSet)" in lines
-    assert any(l.startswith(f"{f}: server.replicas: unknown key, did you mean replicaCount? (") for l in lines)
-    assert f"{f}: server.persistence.size: '10GB' does not have the expected form (a quantity such as 10Gi)" in lines
-    assert f"{f}: server.dirs[1]: 'rel' does not have the expected form (matching ^/)" in lines
+    # FILE:LINE:COL of the key (or list item) that sets the value.
+    assert f"{f}:2:3: server.replicaCount: is 0, too small (>= 1)" in lines
+    assert f"{f}:3:3: server.kind: 'Deployment' is not allowed (one of: StatefulSet, DaemonSet)" in lines
+    assert any(l.startswith(f"{f}:4:3: server.replicas: unknown key, did you mean replicaCount? (") for l in lines)
+    assert f"{f}:6:5: server.persistence.size: '10GB' does not have the expected form (a quantity such as 10Gi)" in lines
+    assert f"{f}:7:14: server.dirs[1]: 'rel' does not have the expected form (matching ^/)" in lines
     assert len(lines) == 5
     assert "1 files checked, 5 problems" in r.stderr
 
@@ -52,11 +53,12 @@ def test_files_merge_in_order_like_helm(tmp_path):
     b = write(tmp_path, "b.yaml", "server:\n  replicaCount: 2\n")
     assert lint("--chart", DEMO, a, b).returncode == 0
     r = lint("--chart", DEMO, b, a)
-    assert r.returncode == 1 and r.stdout.startswith(f"{a}: server.replicaCount:")
+    assert r.returncode == 1 and r.stdout.startswith(f"{a}:2:3: server.replicaCount:")
     # a null removes the default, which makes a required key missing
     n = write(tmp_path, "n.yaml", "server:\n  replicaCount: null\n")
     r = lint("--chart", DEMO, n)
-    assert r.returncode == 1 and f"{n}: server.replicaCount: is required" in r.stdout
+    # Pointed at where the file nulls it.
+    assert r.returncode == 1 and f"{n}:2:3: server.replicaCount: is required" in r.stdout
 
 
 def test_json_format(tmp_path):
@@ -66,7 +68,7 @@ def test_json_format(tmp_path):
     doc = json.loads(r.stdout)
     assert doc == {"files": 1, "errors": [], "problems": [
         {"file": str(f), "path": "server.replicaCount", "message": "is a string, expected integer",
-         "allowed": ""}]}
+         "allowed": "", "line": 2, "col": 3}]}
 
 
 def test_unparseable_yaml_names_line_and_column(tmp_path):
@@ -149,8 +151,8 @@ def test_alluxio_short_circuit_options_that_serve_no_client_are_refused(tmp_path
     r = lint("--chart", ROOT / "charts" / "alluxio", f)
     assert r.returncode == 1, r.stdout + r.stderr
     assert r.stdout.splitlines() == [
-        f"{f}: shortCircuit.policy: 'local' is not allowed (one of: uuid)",
-        f"{f}: shortCircuit.volumeType: 'emptyDir' is not allowed (one of: hostPath)"]
+        f"{f}:3:3: shortCircuit.policy: 'local' is not allowed (one of: uuid)",
+        f"{f}:4:3: shortCircuit.volumeType: 'emptyDir' is not allowed (one of: hostPath)"]
     ok = write(tmp_path, "ok.yaml", "shortCircuit:\n  enabled: true\n  policy: uuid\n  volumeType: hostPath\n")
     assert lint("--chart", ROOT / "charts" / "alluxio", ok).returncode == 0
 
@@ -163,7 +165,7 @@ def test_a_key_set_twice_is_reported_with_both_lines(tmp_path):
     r = lint("--chart", ROOT / "charts" / "umbrella", f)
     assert r.returncode == 1, r.stdout + r.stderr
     assert r.stdout.splitlines() == [
-        f"{f}: hdfs.datanode: set twice in one mapping, at line 2 and again at line 4: Helm keeps only the last "
+        f"{f}:4:3: hdfs.datanode: set twice in one mapping, at line 2 and again at line 4: Helm keeps only the last "
         "one, so what line 2 set is lost (each key once per mapping)"]
 
 
@@ -181,12 +183,12 @@ def test_a_subchart_key_at_the_top_of_the_umbrella_names_where_it_belongs(tmp_pa
     r = lint("--chart", ROOT / "charts" / "umbrella", f)
     assert r.returncode == 1, r.stdout + r.stderr
     lines = r.stdout.splitlines()
-    assert f"{f}: datanode: unknown key at the top level; did you mean hdfs.datanode? (a subchart's values go " \
+    assert f"{f}:1:1: datanode: unknown key at the top level; did you mean hdfs.datanode? (a subchart's values go " \
            "under its name: hdfs) (alluxio, common, global, hdfs, spark)" in lines
-    assert any(line.startswith(f"{f}: worker: unknown key at the top level; did you mean spark.worker or "
+    assert any(line.startswith(f"{f}:3:1: worker: unknown key at the top level; did you mean spark.worker or "
                                "alluxio.worker?") for line in lines), lines
     # A key no subchart has keeps the plain message.
-    assert any(line.startswith(f"{f}: zeppelinn: unknown key") and "top level" not in line for line in lines), lines
+    assert any(line.startswith(f"{f}:5:1: zeppelinn: unknown key") and "top level" not in line for line in lines), lines
 
 
 def test_a_values_file_for_another_chart_is_named(tmp_path):
@@ -199,3 +201,12 @@ def test_a_values_file_for_another_chart_is_named(tmp_path):
     # One stray key is a typo, not another chart's file.
     g = write(tmp_path, "typo.yaml", "workr:\n  replicaCount: 3\n")
     assert "look like values for" not in lint("--chart", ROOT / "charts" / "spark", g).stdout
+
+
+def test_a_problem_on_a_key_the_file_does_not_set_points_at_the_closest_key_it_sets():
+    from suite.yamlio import position_of, positions
+    where = positions("server:\n  persistence:\n    size: 1Gi\nlist:\n  - a\n  - b\n")
+    assert position_of("server.persistence.size", where) == (3, 5)
+    assert position_of("server.persistence.storageClass", where) == (2, 3)
+    assert position_of("list[1]", where) == (6, 5)
+    assert position_of("other.key", where) == (0, 0)

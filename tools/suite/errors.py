@@ -18,18 +18,22 @@ class Problem:
     """One thing wrong with a values file.
 
     Fields: file (str, as the user named it), path (dotted values path, list indexes as ``[0]``),
-    message (what is wrong), allowed (what is allowed; may be "").
+    message (what is wrong), allowed (what is allowed; may be ""), line and col (1-based place in the
+    file where the value, or the closest enclosing key the file sets, is written; 0 when unknown).
     """
 
     file: str
     path: str
     message: str
     allowed: str = ""
+    line: int = 0
+    col: int = 0
 
     def format(self) -> str:
-        """``FILE: path.to.value: what is wrong (what is allowed)``; the parenthesis is left out
-        when allowed is empty.  Returns: str."""
-        text = f"{self.file}: {self.path or '(root)'}: {self.message}"
+        """``FILE:LINE:COL: path.to.value: what is wrong (what is allowed)``; ``:LINE:COL`` is left out
+        when unknown, the parenthesis when allowed is empty.  Returns: str."""
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        text = f"{where}: {self.path or '(root)'}: {self.message}"
         return f"{text} ({self.allowed})" if self.allowed else text
 
     def as_dict(self) -> dict:

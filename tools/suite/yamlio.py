@@ -91,3 +91,43 @@ def duplicate_keys(text: str) -> list[tuple[str, int, int]]:
     if root is not None:
         walk(root, "")
     return out
+
+
+def positions(text: str) -> dict[str, tuple[int, int]]:
+    """Where each value path is written in a YAML document.
+
+    Args: text: the YAML (already known to parse).
+    Returns: {dotted path (list items as ``[i]``): (line, column)} 1-based, of each mapping key and
+        each list item; the first occurrence wins for a key set twice; {} when the text does not parse.
+    """
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, tuple[int, int]] = {}
+
+    def walk(node, path):
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = f"{path}.{key.value}" if path else str(key.value)
+                out.setdefault(child, (key.start_mark.line + 1, key.start_mark.column + 1))
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                child = f"{path}[{i}]"
+                out.setdefault(child, (item.start_mark.line + 1, item.start_mark.column + 1))
+                walk(item, child)
+    if root is not None:
+        walk(root, "")
+    return out
+
+
+def position_of(path: str, where: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """The place of ``path`` in a file (``positions``), else of its longest prefix the file sets
+    (a missing required key points at its parent); (0, 0) when the file sets none of it."""
+    while path:
+        if path in where:
+            return where[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return 0, 0
