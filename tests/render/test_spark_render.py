@@ -589,3 +589,14 @@ def test_workers_decommission_gracefully_by_default():
     off = helm.render(CHART, set_values={"worker.decommission.enabled": "false"}, release=RELEASE, namespace=NAMESPACE)
     assert "lifecycle" not in main_container(one(off, "StatefulSet", name=f"{FULL}-worker"))
     assert "spark.decommission.enabled" not in spark_defaults(off)
+
+
+def test_notes_say_a_driver_needs_the_secret_in_its_configuration():
+    """A client-mode driver with only the env _SPARK_AUTH_SECRET was refused (issue "Spark notebooks
+    that really work", defect 7; the chart's drivers get the secret in spark-defaults.conf, which
+    test_spark_standalone_real runs): NOTES must not offer the env as an alternative."""
+    _, notes = helm.install_dry_run(CHART, release=RELEASE, namespace=NAMESPACE)
+    text = " ".join(notes.split())
+    assert "as spark.authenticate.secret in its Spark configuration" in text
+    assert "a driver refuses to start with only the env _SPARK_AUTH_SECRET" in text
+    assert "(or the env _SPARK_AUTH_SECRET" not in text
