@@ -60,3 +60,22 @@ def test_library_chart_is_a_relative_symlink(chart):
     link = chart / "charts" / "common"
     assert link.is_symlink() and not pathlib.Path(link.readlink()).is_absolute()
     assert (link / "Chart.yaml").exists()
+
+
+def test_readme_generator_refuses_a_value_without_a_description(tmp_path):
+    """Every README parameter row says what the value is: a schema without a description for a
+    documented value stops the generator, naming the value."""
+    import json
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    import gen_readme
+    (tmp_path / "values.yaml").write_text("server:\n  replicaCount: 1\n  image: x\n")
+    (tmp_path / "values.schema.json").write_text(json.dumps({"properties": {"server": {
+        "type": "object", "description": "The server", "properties": {
+            "replicaCount": {"type": "integer", "description": "Pods"}, "image": {"type": "string"}}}}}))
+    with pytest.raises(gen_readme.BlankDescription, match=r"1 value\(s\) without a description .*: server\.image$"):
+        gen_readme.table(tmp_path)
+    schema = json.loads((tmp_path / "values.schema.json").read_text())
+    schema["properties"]["server"]["properties"]["image"]["description"] = "Image"
+    (tmp_path / "values.schema.json").write_text(json.dumps(schema))
+    assert "| `server.image` | Image | `\"x\"` |" in gen_readme.table(tmp_path)

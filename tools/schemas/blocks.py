@@ -147,11 +147,15 @@ def resources(description="Container resources (requests and limits)"):
     """Container resources {requests, limits} of quantities: cpu, memory, ephemeral-storage,
     hugepages-<size> and domain-prefixed extended resources; any other name (``Memory``,
     ``memroy``) is an unknown key."""
-    def amounts():
-        return {"type": "object", "additionalProperties": False,
+    def amounts(text):
+        return {"type": "object", "additionalProperties": False, "description": text,
                 "patternProperties": {"^(cpu|memory|ephemeral-storage)$": quantity(),
                                       EXTENDED_RESOURCE_PATTERN: quantity()}}
-    return closed({"requests": amounts(), "limits": amounts()}, description)
+    return closed({
+        "requests": amounts("What the scheduler reserves for the container on its node (cpu, memory, ...)"),
+        "limits": amounts("The most the container may use: above the memory limit it is OOM-killed, above "
+                          "the cpu limit throttled; the JVM heaps are sized from the memory limit"),
+    }, description)
 
 
 def jvm(extra_opts=True):
@@ -161,6 +165,29 @@ def jvm(extra_opts=True):
     if extra_opts:
         props["extraOpts"] = string("Extra JVM options")
     return closed(props, "JVM settings")
+
+
+# Short descriptions of the Kubernetes fields the charts' values set (the Kubernetes schemas' own
+# descriptions are dropped: they are long and not ours to copy). Semantics: the Kubernetes API
+# reference of PodSecurityContext, SecurityContext, SeccompProfile and Capabilities (core/v1).
+K8S_FIELD_DESCRIPTIONS = {
+    "runAsUser": "UID the container processes run as (null: the image's USER)",
+    "runAsGroup": "Primary GID of the container processes (null: the image's, else 0)",
+    "runAsNonRoot": "Refuse to start a container whose user would be root (UID 0)",
+    "fsGroup": "Supplementary group of every process; volumes that support it are made group-owned by it",
+    "fsGroupChangePolicy": "When the kubelet changes volume ownership to fsGroup: OnRootMismatch (only when the "
+                           "volume root differs) or Always",
+    "allowPrivilegeEscalation": "Whether a process may gain more privileges than its parent (setuid binaries)",
+    "readOnlyRootFilesystem": "Mount the container's root file system read-only (writable paths are volumes)",
+    "privileged": "Run the container privileged (every device and capability of the host)",
+}
+K8S_NESTED_DESCRIPTIONS = {
+    "io.k8s.api.core.v1.SeccompProfile": {
+        "type": "Seccomp profile: RuntimeDefault (the container runtime's), Localhost or Unconfined"},
+    "io.k8s.api.core.v1.Capabilities": {
+        "drop": "Linux capabilities removed from the container's processes (ALL: every one)",
+        "add": "Linux capabilities added to the container's processes"},
+}
 
 
 def security_context(description, kind="pod"):
@@ -173,6 +200,9 @@ def security_context(description, kind="pod"):
     for key in ("runAsUser", "runAsGroup", "fsGroup"):
         if key in s["properties"]:
             s["properties"][key]["minimum"] = 0
+    for key, text in K8S_FIELD_DESCRIPTIONS.items():
+        if key in s["properties"]:
+            s["properties"][key]["description"] = text
     return s
 
 
@@ -245,6 +275,9 @@ def k8s_definitions(schema):
         if name in found or name not in defs:
             continue
         found[name] = _clean(defs[name])
+        for field, text in K8S_NESTED_DESCRIPTIONS.get(name, {}).items():
+            if field in found[name].get("properties", {}):
+                found[name]["properties"][field]["description"] = text
         todo += re.findall(r'"#/definitions/([^"]+)"', json.dumps(found[name]))
     return dict(sorted(found.items()))
 
@@ -253,11 +286,13 @@ def probe(description):
     """Probe timings {enabled, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, successThreshold}."""
     return closed({
         "enabled": boolean("Enable the probe"),
-        "initialDelaySeconds": integer(minimum=0),
-        "periodSeconds": integer(minimum=1),
-        "timeoutSeconds": integer(minimum=1),
-        "failureThreshold": integer(minimum=1),
-        "successThreshold": integer(minimum=1),
+        "initialDelaySeconds": integer("Seconds after the container starts before the first probe", minimum=0),
+        "periodSeconds": integer("Seconds between probes", minimum=1),
+        "timeoutSeconds": integer("Seconds a probe may take before it counts as failed", minimum=1),
+        "failureThreshold": integer("Failed probes in a row that count as a failure (liveness: restart; "
+                                    "readiness: not ready)", minimum=1),
+        "successThreshold": integer("Successful probes in a row that count as a success (1 for liveness and "
+                                    "startup probes)", minimum=1),
     }, description)
 
 

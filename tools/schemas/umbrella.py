@@ -15,6 +15,16 @@ def _section(chart, what):
     }
 
 
+def _hdfs_section():
+    """The hdfs section: what the umbrella itself sets there (the rest is charts/hdfs's schema)."""
+    section = _section("hdfs", "HA HDFS")
+    section["properties"]["directories"] = {
+        "type": ["object", "null"],
+        "description": "HDFS directories the hdfs chart's Job makes as the superuser (hdfs.directories.items): "
+                       "the umbrella adds Alluxio's under-storage root, handed to the user alluxio"}
+    return section
+
+
 def schema():
     """Return the umbrella chart's values schema (dict, JSON Schema draft-07)."""
     glob = b.globals_block()
@@ -26,7 +36,7 @@ def schema():
     return b.document({
         "global": glob,
         "common": b.open_object("Values of the common library subchart (none are used)"),
-        "hdfs": _section("hdfs", "HA HDFS"),
+        "hdfs": _hdfs_section(),
         "spark": _section("spark", "Spark, Zeppelin, RStudio"),
         "alluxio": _section("alluxio", "Alluxio tiered cache"),
     }, "umbrella chart values", "Values of the umbrella chart: HDFS, Spark and Alluxio wired together")
