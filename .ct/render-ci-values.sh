@@ -10,9 +10,17 @@ render() { # render LABEL [-f FILE]
   shift
   if ! out=$("$helm" template ct-render "$chart" "$@" 2>&1 >/dev/null); then
     printf 'render-ci-values: %s with %s does not render:\n%s\n' "$chart" "$label" "$out" >&2
+    if [[ -n ${RENDER_CI_VALUES_RECORD:-} ]]; then
+      printf '%s with %s does not render: %s\n' "$chart" "$label" "$(grep -v '^level=' <<<"$out" | tr -s '\n' ' ')" \
+        >>"$RENDER_CI_VALUES_RECORD"
+    fi
     return 1
   fi
   printf 'render-ci-values: %s with %s renders\n' "$chart" "$label"
+  # ct prints a command's output through a pipe it may not drain before moving on: a record for tests.
+  if [[ -n ${RENDER_CI_VALUES_RECORD:-} ]]; then
+    printf '%s with %s renders\n' "$chart" "$label" >>"$RENDER_CI_VALUES_RECORD"
+  fi
 }
 status=0
 render "its defaults" || status=1
