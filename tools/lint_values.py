@@ -76,20 +76,13 @@ def check_target(target: Target) -> list[Problem]:
     duplicates = [
         Problem(label, key, f"set twice in one mapping, at line {first} and again at line {again}: Helm keeps "
                             f"only the last one, so what line {first} set is lost", "each key once per mapping",
-                again, positions_by_label(texts, label, key)[1])
-        for label, text in texts.items() for key, first, again in duplicate_keys(text)]
+                again, col)
+        for label, text in texts.items() for key, first, again, col in duplicate_keys(text)]
     problems = [Problem(_blame(p.path, loaded, target), p.path, p.message, p.allowed) for p in problems]
     where = {label: positions(text) for label, text in texts.items()}
     problems = [Problem(p.file, p.path, p.message, p.allowed, *position_of(p.path, where.get(p.file, {})))
                 for p in problems]
     return duplicates + _other_chart(problems, loaded, chart_dir) + problems
-
-
-def positions_by_label(texts: dict, label: str, key: str) -> tuple[int, int]:
-    """(line, col) of the last occurrence of a repeated key's line in file ``label`` (its column is
-    that of the first, both being keys of one mapping). Returns: (line, col) or (0, 0)."""
-    from suite.yamlio import position_of, positions
-    return position_of(key, positions(texts.get(label, "")))
 
 
 def _other_chart(problems: list[Problem], loaded: list[tuple[str, dict]], chart_dir: Path) -> list[Problem]:

@@ -172,7 +172,7 @@ def test_a_key_set_twice_is_reported_with_both_lines(tmp_path):
 def test_duplicate_keys_inside_lists_and_at_the_top():
     from suite.yamlio import duplicate_keys
     text = "a: 1\nlist:\n  - name: x\n    name: y\na: 2\n"
-    assert duplicate_keys(text) == [("list[0].name", 3, 4), ("a", 1, 5)]
+    assert duplicate_keys(text) == [("list[0].name", 3, 4, 5), ("a", 1, 5, 1)]
     assert duplicate_keys("a: 1\nb:\n  a: 2\n") == []
     assert duplicate_keys("") == []
 

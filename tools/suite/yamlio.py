@@ -59,19 +59,19 @@ def load_values(path: Path | str, name: str | None = None) -> dict:
     return parse_values(text, name)
 
 
-def duplicate_keys(text: str) -> list[tuple[str, int, int]]:
+def duplicate_keys(text: str) -> list[tuple[str, int, int, int]]:
     """Keys set twice in one mapping of a YAML document: YAML forbids them, and PyYAML (like Helm's
     Go YAML decoder for values) keeps the last one, so whatever the first one held is lost silently.
 
     Args: text: the YAML (already known to parse).
-    Returns: [(dotted path of the repeated key, line of its first occurrence, line of the repeat)],
-        lines 1-based, in document order; [] when every key is set once or the text does not parse.
+    Returns: [(dotted path of the repeated key, line of its first occurrence, line and column of the
+        repeat)], 1-based, in document order; [] when every key is set once or the text does not parse.
     """
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return []
-    out: list[tuple[str, int, int]] = []
+    out: list[tuple[str, int, int, int]] = []
 
     def walk(node, path):
         if isinstance(node, yaml.MappingNode):
@@ -81,7 +81,7 @@ def duplicate_keys(text: str) -> list[tuple[str, int, int]]:
                 child = f"{path}.{name}" if path else str(name)
                 if name is not None:
                     if name in first:
-                        out.append((child, first[name], key.start_mark.line + 1))
+                        out.append((child, first[name], key.start_mark.line + 1, key.start_mark.column + 1))
                     else:
                         first[name] = key.start_mark.line + 1
                 walk(value, child)

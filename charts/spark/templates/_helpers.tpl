@@ -425,31 +425,31 @@ Usage: include "spark.networkPolicy.stackLabels" (dict "component" "master" "con
 {{/*
 Driver ports of a notebook pod (Zeppelin, RStudio): driver i (0 <= i < driver.maxDrivers) binds
 driver.port + i and driver.blockManagerPort + i; Spark tries the next port when one is taken, at most
-spark.port.maxRetries (maxDrivers - 1) times.
-Usage: include "spark.driver.containerPorts" .Values.zeppelin.driver
+spark.port.maxRetries (maxDrivers - 1) times. A YAML list of {name, port}: driver-<i>, then blockmgr-<i>.
+Usage: include "spark.driver.ports" .Values.zeppelin.driver | fromYamlArray
 */}}
-{{- define "spark.driver.containerPorts" -}}
-{{- range $i := until (int .maxDrivers) }}
-- name: driver-{{ $i }}
-  containerPort: {{ add (int $.port) $i }}
+{{- define "spark.driver.ports" -}}
+{{- range $kind := list (list "driver" $.port) (list "blockmgr" $.blockManagerPort) }}
+{{- range $i := until (int $.maxDrivers) }}
+- {name: {{ index $kind 0 }}-{{ $i }}, port: {{ add (int (index $kind 1)) $i }}}
 {{- end }}
-{{- range $i := until (int .maxDrivers) }}
-- name: blockmgr-{{ $i }}
-  containerPort: {{ add (int $.blockManagerPort) $i }}
+{{- end }}
+{{- end -}}
+
+{{/* Container ports of a notebook pod's drivers. Usage: include "spark.driver.containerPorts" .Values.zeppelin.driver */}}
+{{- define "spark.driver.containerPorts" -}}
+{{- range include "spark.driver.ports" . | fromYamlArray }}
+- name: {{ .name }}
+  containerPort: {{ .port }}
 {{- end }}
 {{- end -}}
 
 {{/* Service ports of a notebook pod's headless driver Service. Usage: include "spark.driver.servicePorts" .Values.zeppelin.driver */}}
 {{- define "spark.driver.servicePorts" -}}
-{{- range $i := until (int .maxDrivers) }}
-- name: driver-{{ $i }}
-  port: {{ add (int $.port) $i }}
-  targetPort: driver-{{ $i }}
-{{- end }}
-{{- range $i := until (int .maxDrivers) }}
-- name: blockmgr-{{ $i }}
-  port: {{ add (int $.blockManagerPort) $i }}
-  targetPort: blockmgr-{{ $i }}
+{{- range include "spark.driver.ports" . | fromYamlArray }}
+- name: {{ .name }}
+  port: {{ .port }}
+  targetPort: {{ .name }}
 {{- end }}
 {{- end -}}
 
