@@ -9,7 +9,10 @@ would, against the chart's real master and workers.
 What is not real: Zeppelin's server and its Spark interpreter (RemoteInterpreterServer) are not on
 Maven Central at 0.12.0, so the twin's zeppelin.sh only waits after the passwd entry (the pod's
 probes, which ask the server, are off here) and each driver runs a PySpark application of this test in
-place of the interpreter jar; the drivers' Python is the machine's, the same as the executors'.
+place of the interpreter jar. The image's conda Python 3.9 is a CPython 3.9 prefix at the same path in
+the twin (Debian bullseye's, relocatable as conda's is); the Spark twin's executors have the machine's
+3.11 (the image's are 3.8), so a driver and executors on their own images' Pythons differ, as they do
+with the real images.
 """
 import time
 
@@ -48,8 +51,11 @@ def slow_square(i):
     time.sleep(1.5)
     return i * i
 print("RESULT", sc.parallelize(range(12), 6).map(slow_square).sum(), flush=True)
+executors = sc.parallelize(range(4), 2).map(lambda _: "%d.%d %s" % (sys.version_info[:2] + (sys.executable,))).distinct().collect()
+print("PYTHONS driver=%d.%d %s executors=%s" % (sys.version_info[:2] + (sys.executable, sorted(executors))), flush=True)
 spark.stop()
 """
+ENVIRONMENT = "/opt/conda/envs/python_3_with_R"
 
 BOUND = "Successfully started service 'sparkDriver' on port "
 
@@ -115,6 +121,24 @@ def test_two_interpreter_drivers_in_the_zeppelin_pod_run_at_once_on_their_ports(
                   for p in rule.get("ports", []) if isinstance(p.get("port"), int)]
         for port in list(ports.values()) + list(blocks.values()):
             assert any(lo <= port <= hi for lo, hi in ranges), (port, ranges)
+        # PySpark's driver and its executors ran one Python: the Zeppelin image's, copied into the workers.
+        for name, out in outputs.items():
+            assert (f"PYTHONS driver=3.9 {ENVIRONMENT}/bin/python executors=['3.9 {ENVIRONMENT}/bin/python']"
+                    in out), out[-3000:]
+        worker = spark.pods("worker")[0]
+        assert "copy-notebook-python" in [c["name"] for c in worker.spec.get("initContainers", [])]
+        # The chart's earlier interpreter Python, python3: conda's 3.9 in the Zeppelin pod (first on PATH),
+        # the Spark image's own python3 on the workers: the executors refuse the driver's tasks.
+        zeppelin.exec("zeppelin", ["bash", "-c", "sed -i 's#" + ENVIRONMENT + "/bin/python#python3#g' "
+                                   "/opt/zeppelin/conf/interpreter.json"], timeout=30)
+        launch(zeppelin, "python3")
+        rc = wait_for(lambda: read(zeppelin, "/opt/zeppelin/run/python3.rc").strip(), timeout=300, interval=1,
+                      what="the python3 driver to finish",
+                      on_timeout=lambda: read(zeppelin, "/opt/zeppelin/run/python3.out")[-3000:])
+        mismatch = read(zeppelin, "/opt/zeppelin/run/python3.out")
+        assert rc != "0", mismatch[-3000:]
+        assert "PYTHON_VERSION_MISMATCH" in mismatch or "Python in worker has different version" in mismatch, \
+            mismatch[-3000:]
         record_property("measured", f"Zeppelin pod (twin, uid 1000 gid 0): two Spark interpreter drivers at once on "
                                     f"ports {sorted(ports.values())} / block managers {sorted(blocks.values())}, "
                                     f"both jobs done in {took:.0f} s")

@@ -232,7 +232,10 @@ def test_zeppelin_interpreters_point_at_the_cluster(renders):
     assert spark["spark.executor.memory"] == "2g"
     assert spark["SPARK_HOME"] == "/opt/spark-dist"
     assert spark["spark.driver.host"] == f"{FULL}-zeppelin-driver.{NAMESPACE}.svc.cluster.local"
-    assert settings["python"]["properties"]["zeppelin.python"]["value"] == "python3"
+    # One Python for the pyspark driver and its executors: the Zeppelin image's environment.
+    python = "/opt/conda/envs/python_3_with_R/bin/python"
+    assert settings["python"]["properties"]["zeppelin.python"]["value"] == python
+    assert spark["PYSPARK_PYTHON"] == spark["PYSPARK_DRIVER_PYTHON"] == spark["spark.pyspark.python"] == python
     assert settings["file"]["properties"]["hdfs.url"]["value"].startswith("http://hdfs-hdfs-namenode-0.")
     dep = one(objects, "Deployment", component="zeppelin")
     c = containers(dep)["zeppelin"]
@@ -276,9 +279,9 @@ def test_zeppelin_settings_keep_every_template_property(renders):
     assert props["python"]["zeppelin.python.useIPython"]["value"] is True
     assert props["python"]["zeppelin.ipython.launch.timeout"]["value"] == "30000"
     # The chart's values win over the template's.
-    assert props["spark"]["PYSPARK_PYTHON"]["value"] == "python3"
+    assert props["spark"]["PYSPARK_PYTHON"]["value"] == "/opt/conda/envs/python_3_with_R/bin/python"
     assert props["spark"]["spark.master"]["value"] != "local[*]"
-    assert props["python"]["zeppelin.python"]["value"] == "python3"
+    assert props["python"]["zeppelin.python"]["value"] == "/opt/conda/envs/python_3_with_R/bin/python"
     # Every template property is there.
     import yaml
     defaults = yaml.safe_load((ROOT / "charts" / "spark" / "files" / "zeppelin" / "interpreter-defaults.yaml").read_text())
@@ -600,3 +603,24 @@ def test_notes_say_a_driver_needs_the_secret_in_its_configuration():
     assert "as spark.authenticate.secret in its Spark configuration" in text
     assert "a driver refuses to start with only the env _SPARK_AUTH_SECRET" in text
     assert "(or the env _SPARK_AUTH_SECRET" not in text
+
+
+def test_workers_get_the_zeppelin_python_environment_only_with_zeppelin(renders):
+    """PySpark executors run the Zeppelin drivers' Python: with Zeppelin on, every worker pod copies the
+    Zeppelin image's environment into an emptyDir mounted read-only at the same path."""
+    objects = renders.get("spark", "hdfs-values")
+    worker = one(objects, "StatefulSet", component="worker")
+    spec = pod_spec(worker)
+    copy = {c["name"]: c for c in spec["initContainers"]}["copy-notebook-python"]
+    zeppelin = containers(one(objects, "Deployment", component="zeppelin"))["zeppelin"]
+    assert copy["image"] == zeppelin["image"]
+    assert copy["command"][-1] == "cp -R /opt/conda/envs/python_3_with_R/. /target/"
+    assert copy["securityContext"]["runAsUser"] == containers(worker)["worker"]["securityContext"]["runAsUser"]
+    mount = {m["name"]: m for m in containers(worker)["worker"]["volumeMounts"]}["notebook-python"]
+    assert mount == {"name": "notebook-python", "mountPath": "/opt/conda/envs/python_3_with_R", "readOnly": True}
+    assert {"name": "notebook-python", "emptyDir": {}} in spec["volumes"]
+    # Without Zeppelin, or with sharing off and a Python of the user's own, no copy.
+    for values in ({}, {"zeppelin.enabled": "true", "zeppelin.pythonEnvironment.shareWithWorkers": "false",
+                        "zeppelin.image.tag": "custom", "image.tag": "3.5.6-custom"}):
+        worker = one(helm.render(CHART, set_values=values), "StatefulSet", component="worker")
+        assert "notebook-python" not in {v["name"] for v in pod_spec(worker)["volumes"]}

@@ -25,6 +25,13 @@ BAD = {
                                          "containerSecurityContext": {"runAsGroup": 1000}}},
     # The defaults before the driver port ranges: driver 29413, block manager 29414 (one port apart).
     "driver-port-ranges-overlap": {"zeppelin": {"enabled": True, "driver": {"blockManagerPort": 29414}}},
+    # The defaults before driver and executors shared one Python: python3 is conda's 3.9 in the Zeppelin
+    # pod, Ubuntu's 3.8 on the workers.
+    "zeppelin-python3-mismatch": {"zeppelin": {"enabled": True, "interpreter": {"python": "python3"}}},
+    "zeppelin-python-not-shared": {"zeppelin": {"enabled": True, "pythonEnvironment": {"shareWithWorkers": False}}},
+    "zeppelin-python-not-in-the-image": {"zeppelin": {"enabled": True, "interpreter": {"python": "/usr/bin/python3.8"}}},
+    "zeppelin-python-through-properties": {"zeppelin": {"enabled": True, "interpreter": {
+        "sparkProperties": {"spark.pyspark.python": "python3", "PYSPARK_DRIVER_PYTHON": "python3"}}}},
     "driver-ports-beyond-65535": {"rstudio": {"enabled": True, "driver": {"port": 65534, "maxDrivers": 4}}},
     "driver-ports-include-the-ui": {"zeppelin": {"enabled": True, "driver": {"port": 8078}},
                                     "rstudio": {"enabled": True, "driver": {"blockManagerPort": 8785}}},

@@ -178,3 +178,56 @@ def test_zeppelin_must_run_in_group_0_with_the_apache_image(defaults):
                                             "podSecurityContext": {"runAsGroup": 1000}}}) == {}
     assert problems(defaults, {"zeppelin": {"enabled": True, "containerSecurityContext":
                                             {"enabled": False, "runAsGroup": 1000}}}) == {}
+
+
+def test_pyspark_driver_and_executors_must_run_one_python_minor_version(defaults):
+    zeppelin = {"enabled": True}
+    # Default: the Zeppelin image's environment, copied into the workers: one Python.
+    assert problems(defaults, {"zeppelin": zeppelin}) == {}
+    # python3 is 3.9 in apache/zeppelin:0.12.0 (conda first on PATH) and 3.8 in apache/spark:3.5.6.
+    p = problems(defaults, {"zeppelin": {**zeppelin, "interpreter": {"python": "python3"}}})
+    assert set(p) == {"zeppelin.interpreter.python"}
+    assert p["zeppelin.interpreter.python"].message == (
+        "python3 is Python 3.9 in the Zeppelin image apache/zeppelin:0.12.0 but 3.8 in the Spark image "
+        "apache/spark:3.5.6 the executors run: PySpark refuses tasks from a driver of another minor version "
+        "(PYTHON_VERSION_MISMATCH)")
+    # Without the shared environment the workers have no /opt/conda.
+    p = problems(defaults, {"zeppelin": {**zeppelin, "pythonEnvironment": {"shareWithWorkers": False}}})
+    assert set(p) == {"zeppelin.pythonEnvironment.shareWithWorkers"}
+    assert p["zeppelin.pythonEnvironment.shareWithWorkers"].message.startswith(
+        "the executors run /opt/conda/envs/python_3_with_R/bin/python, which the Spark image apache/spark:3.5.6 "
+        "does not have")
+    # Ubuntu's 3.8 exists on the workers but not in the Zeppelin image.
+    p = problems(defaults, {"zeppelin": {**zeppelin, "interpreter": {"python": "/usr/bin/python3.8"}}})
+    assert set(p) == {"zeppelin.interpreter.python"}
+    assert "is not a Python command of the Zeppelin image apache/zeppelin:0.12.0" in p["zeppelin.interpreter.python"].message
+    assert "/opt/conda/envs/python_3_with_R/bin/python" in p["zeppelin.interpreter.python"].allowed
+    # Images the chart's table does not know, or pinned by digest, are not judged.
+    assert problems(defaults, {"zeppelin": {**zeppelin, "interpreter": {"python": "python3"},
+                                            "image": {"tag": "0.12.1"}}}) == {}
+    assert problems(defaults, {"image": {"digest": "sha256:" + "0" * 64},
+                               "zeppelin": {**zeppelin, "interpreter": {"python": "python3"}}}) == {}
+    # Zeppelin off: nothing to judge.
+    assert problems(defaults, {"zeppelin": {"interpreter": {"python": "python3"}}}) == {}
+
+
+def test_interpreter_properties_may_not_set_the_python_past_the_value(defaults):
+    p = problems(defaults, {"zeppelin": {"enabled": True, "interpreter": {"sparkProperties": {
+        "spark.pyspark.driver.python": "python3", "PYSPARK_PYTHON": "python3", "spark.executor.instances": 2}}}})
+    assert set(p) == {"zeppelin.interpreter.sparkProperties.spark.pyspark.driver.python",
+                      "zeppelin.interpreter.sparkProperties.PYSPARK_PYTHON"}
+    assert p["zeppelin.interpreter.sparkProperties.PYSPARK_PYTHON"].allowed == "zeppelin.interpreter.python"
+
+
+def test_the_python_table_covers_the_default_images():
+    """files/python-versions.yaml must know the images the chart installs by default, so a tag bump
+    without its Python facts fails here rather than passing every values file unjudged."""
+    from suite.rules.spark import python_versions
+    from suite.yamlio import load_values
+    chart = load_values(ROOT / "charts" / "spark" / "values.yaml")
+    table = python_versions()
+    for image in (chart["image"], chart["zeppelin"]["image"]):
+        assert f"{image['repository']}:{image['tag']}" in table
+    environment = chart["zeppelin"]["pythonEnvironment"]["path"]
+    zeppelin = table[f"{chart['zeppelin']['image']['repository']}:{chart['zeppelin']['image']['tag']}"]
+    assert f"{environment}/bin/python" in zeppelin

@@ -117,12 +117,18 @@ def schema():
         "image": b.image("Zeppelin image"),
         "auth": _notebook_auth("Login (shiro.ini [users], assembled at start from a Secret)", username=True),
         "interpreter": b.closed({
-            "python": b.string("Python executable of the python and pyspark interpreters (zeppelin.python)",
-                               minLength=1),
+            "python": b.string("Python of the python and pyspark interpreters (zeppelin.python, spark.pyspark.python: "
+                               "the driver's and the executors'); empty: <pythonEnvironment.path>/bin/python"),
             "hdfsUrl": b.string("WebHDFS URL of the file interpreter (hdfs.url)", pattern=r"^(https?://.*)?$"),
             "sparkProperties": {"type": "object", "description": "Extra spark interpreter properties",
                                 "additionalProperties": {"type": ["string", "number", "boolean"]}},
         }, "Interpreter settings written to interpreter.json"),
+        "pythonEnvironment": b.closed({
+            "path": b.string("The Python environment (conda prefix) in the Zeppelin image", pattern="^/.*[^/]$"),
+            "shareWithWorkers": b.boolean("Copy the environment from the Zeppelin image into each worker pod (init "
+                                          "container, emptyDir at the same path) so PySpark executors run the "
+                                          "drivers' Python"),
+        }, "The Zeppelin image's Python environment, shared with the Spark workers"),
         "driver": _driver(),
         "initResources": init_resources,
         "service": b.closed({

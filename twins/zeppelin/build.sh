@@ -4,6 +4,7 @@
 #                        twins (twins/zeppelin/bin: the passwd entry and the Spark interpreter's launch;
 #                        Zeppelin's server and interpreter jars are not on Maven Central), an empty conf,
 #                        logs, run, notebook and webapps owned root:root 775 as the image has them
+#   DEST/conda-python    /opt/conda/envs/python_3_with_R: a relocatable CPython 3.9 prefix (conda-python.sh)
 # (facts: image.yaml). Usage: build.sh DEST TAG
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,3 +18,6 @@ cp "$here/bin/passwd-entry.sh" "$home/bin/passwd-entry.sh"
 chown -R 0:0 "$home"
 chmod 755 "$home/bin" "$home/bin/"*.sh
 chmod 775 "$home" "$home/conf" "$home/logs" "$home/run" "$home/notebook"
+"$here/conda-python.sh" "$dest/conda-python"
+chown -R 0:0 "$dest/conda-python"
+chmod -R u+rwX,g+rwX,o+rX "$dest/conda-python"

@@ -12,6 +12,16 @@ used by every template.
 {{- define "spark.worker.headless" -}}{{ printf "%s-headless" (include "spark.worker.fullname" .) }}{{- end -}}
 {{- define "spark.zeppelin.fullname" -}}{{ include "common.names.component" (dict "component" "zeppelin" "context" .) }}{{- end -}}
 {{- define "spark.zeppelin.headless" -}}{{ printf "%s-driver" (include "spark.zeppelin.fullname" .) }}{{- end -}}
+{{/* The Python of Zeppelin's pyspark and python interpreters: zeppelin.interpreter.python, else the image's environment. */}}
+{{- define "spark.zeppelin.python" -}}
+{{- .Values.zeppelin.interpreter.python | default (printf "%s/bin/python" .Values.zeppelin.pythonEnvironment.path) -}}
+{{- end -}}
+{{/* "true" when the workers get a copy of the Zeppelin image's Python environment: Zeppelin on, sharing on and
+     the interpreters' Python inside the environment (otherwise the copy serves nobody). */}}
+{{- define "spark.zeppelin.sharesPython" -}}
+{{- $z := .Values.zeppelin -}}
+{{- if and $z.enabled $z.pythonEnvironment.shareWithWorkers (hasPrefix (printf "%s/" $z.pythonEnvironment.path) (include "spark.zeppelin.python" .)) -}}true{{- end -}}
+{{- end -}}
 {{- define "spark.rstudio.fullname" -}}{{ include "common.names.component" (dict "component" "rstudio" "context" .) }}{{- end -}}
 {{- define "spark.rstudio.headless" -}}{{ printf "%s-driver" (include "spark.rstudio.fullname" .) }}{{- end -}}
 
@@ -266,13 +276,14 @@ securityContext:
 {{- end -}}
 
 {{/*
-Init container copying a directory of the Spark image into a shared volume.
-Usage: include "spark.copyInit" (dict "name" "copy-spark" "from" "/opt/spark" "volume" "spark-home" "resources" x "securityContext" y "context" $)
+Init container copying a directory of an image (the Spark image unless "image" names another) into a shared volume.
+Usage: include "spark.copyInit" (dict "name" "copy-spark" "from" "/opt/spark" "volume" "spark-home" "resources" x "securityContext" y "context" $ ["image" .Values.zeppelin.image])
 */}}
 {{- define "spark.copyInit" -}}
+{{- $image := .image | default .context.Values.image -}}
 - name: {{ .name }}
-  image: {{ include "common.images.image" (dict "image" .context.Values.image "context" .context) }}
-  imagePullPolicy: {{ .context.Values.image.pullPolicy }}
+  image: {{ include "common.images.image" (dict "image" $image "context" .context) }}
+  imagePullPolicy: {{ $image.pullPolicy }}
   command: ["sh", "-ec", "cp -R {{ .from }}/. /target/"]
   resources:
     {{- toYaml .resources | nindent 4 }}

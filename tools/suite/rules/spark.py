@@ -17,7 +17,9 @@ import math
 import re
 
 from ..errors import Problem
+from ..paths import CHARTS_DIR
 from ..quantity import parse_quantity
+from ..yamlio import load_values
 from ._util import as_int, get, missing
 from .hdfs import check_quantities
 
@@ -145,6 +147,7 @@ def check(values: dict) -> list[Problem]:
                            "else request, rounded down)", f"1..{cores}"))
 
     out.extend(check_zeppelin_group(values))
+    out.extend(check_zeppelin_python(values))
     out.extend(check_driver_ports(values))
     out.extend(check_kerberos(values))
     out.extend(check_quantities(values))
@@ -175,6 +178,82 @@ def check_zeppelin_group(values: dict) -> list[Problem]:
                                "conf, webapps) and /etc/passwd are writable by group 0 only, so Zeppelin cannot "
                                "unpack its web app and the interpreters get no passwd entry (Hadoop login fails)",
                                "0"))
+    return out
+
+
+# The chart's table of the images' Python commands and their minor versions (its sources are in the file).
+PYTHON_VERSIONS_FILE = CHARTS_DIR / "spark" / "files" / "python-versions.yaml"
+PYTHON_PROPERTIES = ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON", "spark.pyspark.python", "spark.pyspark.driver.python")
+
+
+def python_versions() -> dict[str, dict[str, str]]:
+    """The Python commands of the images the chart knows: {"repository:tag": {command: "3.9"}}, read from
+    charts/spark/files/python-versions.yaml (a command not listed under a listed image is not in it).
+    Raises suite.errors.UsageError when the chart's file is missing or broken."""
+    return {image: {str(k): str(v) for k, v in (commands or {}).items()}
+            for image, commands in load_values(PYTHON_VERSIONS_FILE).items()}
+
+
+def zeppelin_python(values: dict) -> str:
+    """The Python of Zeppelin's pyspark and python interpreters: ``zeppelin.interpreter.python``, else
+    ``<zeppelin.pythonEnvironment.path>/bin/python`` (templates/_helpers.tpl, spark.zeppelin.python)."""
+    return get(values, "zeppelin.interpreter.python") or f"{get(values, 'zeppelin.pythonEnvironment.path')}/bin/python"
+
+
+def check_zeppelin_python(values: dict) -> list[Problem]:
+    """One Python minor version for PySpark's driver and executors (``zeppelin.interpreter.python``,
+    ``zeppelin.pythonEnvironment.*``, ``zeppelin.interpreter.sparkProperties``).
+
+    The pyspark driver runs the interpreters' Python in the Zeppelin pod; its executors run the same
+    command on the workers (spark.pyspark.python) and refuse tasks from another minor version
+    (pyspark/worker.py, PYTHON_VERSION_MISMATCH; twins/zeppelin/image.yaml "PySpark's Python"). The
+    workers have the Zeppelin image's environment when it is shared (spark.zeppelin.sharesPython),
+    else the Spark image's Pythons. Versions come from ``python_versions``; an image it does not
+    list, or one pinned by digest, is not judged.
+
+    Args: values: merged spark values (dict).
+    Returns: list of Problem (file ""): a command missing from either image, a version mismatch, and
+        each interpreter property that would set the Python past the value; [] when Zeppelin is off.
+    """
+    if not get(values, "zeppelin.enabled"):
+        return []
+    out: list[Problem] = []
+    python = zeppelin_python(values)
+    env = get(values, "zeppelin.pythonEnvironment.path")
+    explicit = bool(get(values, "zeppelin.interpreter.python"))
+    shared = bool(get(values, "zeppelin.pythonEnvironment.shareWithWorkers")) and python.startswith(f"{env}/")
+    versions = python_versions()
+
+    def image(key):
+        ref = f"{get(values, key + '.repository')}:{get(values, key + '.tag')}"
+        return ref, (None if get(values, key + ".digest") or ref not in versions
+                     else versions[ref].get(python, "none"))
+
+    z_image, driver = image("zeppelin.image")
+    s_image, executor = (z_image, driver) if shared else image("image")
+    key = "zeppelin.interpreter.python" if explicit else "zeppelin.pythonEnvironment.shareWithWorkers"
+    fix = ("zeppelin.interpreter.python empty and zeppelin.pythonEnvironment.shareWithWorkers true: the workers "
+           "run the Zeppelin image's Python")
+    if driver == "none":
+        out.append(Problem("", "zeppelin.interpreter.python" if explicit else "zeppelin.pythonEnvironment.path",
+                           f"{python} is not a Python command of the Zeppelin image {z_image}",
+                           ", ".join(sorted(versions[z_image]))))
+    elif executor == "none":
+        out.append(Problem("", key, f"the executors run {python}, which the Spark image {s_image} does not have "
+                           "(the workers get the Zeppelin image's environment only with "
+                           "zeppelin.pythonEnvironment.shareWithWorkers true and the interpreters' Python inside it)",
+                           "zeppelin.interpreter.python empty and zeppelin.pythonEnvironment.shareWithWorkers true"))
+    elif driver and executor and driver != executor:
+        out.append(Problem("", key, f"{python} is Python {driver} in the Zeppelin image {z_image} but {executor} in "
+                           f"the Spark image {s_image} the executors run: PySpark refuses tasks from a driver of "
+                           "another minor version (PYTHON_VERSION_MISMATCH)", fix))
+    properties = get(values, "zeppelin.interpreter.sparkProperties") or {}
+    for name in PYTHON_PROPERTIES:
+        if isinstance(properties, dict) and name in properties:
+            out.append(Problem("", f"zeppelin.interpreter.sparkProperties.{name}",
+                               "sets the interpreters' Python past zeppelin.interpreter.python, which the chart gives "
+                               "the driver and, through the shared environment, the executors alike",
+                               "zeppelin.interpreter.python"))
     return out
 
 
