@@ -127,7 +127,7 @@ def test_default_znode_is_per_release():
 
 @pytest.mark.parametrize("profile, cores, memory", [
     ("defaults", "2", "2560m"),         # 2 CPU, 2 executors of 1 core; 4Gi - 512Mi - 256Mi - 2 x 384Mi
-    ("hdfs-values", "2", "3712m"),      # 2500m rounded down, 1 executor of 2 cores; 6Gi - 1Gi - 1Gi - 384Mi
+    ("hdfs-values", "2", "3712m"),      # 1 executor of 2 cores; 6Gi - 1Gi - 1Gi - 384Mi
     ("minimal-values", "1", "896m"),    # 1 CPU, 1 executor; 2Gi - 512Mi - 256Mi - 384Mi
 ])
 def test_worker_cores_and_memory_come_from_the_container_resources(renders, profile, cores, memory):
@@ -139,7 +139,7 @@ def test_worker_cores_and_memory_come_from_the_container_resources(renders, prof
     assert args[args.index("--memory") + 1] == "$(SPARK_WORKER_MEMORY)"
 
 
-def test_worker_cores_fall_back_to_the_request_and_never_go_below_one():
+def test_worker_cores_fall_back_to_the_request_and_fractions_are_refused():
     def cores(**resources):
         sets = {f"worker.resources.{k.replace('_', '.')}": "null" if v is None else v
                 for k, v in resources.items()}
@@ -147,7 +147,10 @@ def test_worker_cores_fall_back_to_the_request_and_never_go_below_one():
         objects = helm.render(CHART, set_values=sets, release=RELEASE, namespace=NAMESPACE)
         return env(main_container(one(objects, "StatefulSet", component="worker")))["SPARK_WORKER_CORES"]
     assert cores(limits_cpu=None, requests_cpu="3") == "3"
-    assert cores(limits_cpu="500m", requests_cpu="250m") == "1"
+    assert cores(limits_cpu="2", requests_cpu="250m") == "2"
+    # Spark counts whole cores: 500m would silently become one core on half a CPU.
+    with pytest.raises(helm.RenderError, match="worker.resources.limits.cpu: 500m is not a whole number of cores"):
+        cores(limits_cpu="500m", requests_cpu="250m")
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -354,6 +357,33 @@ def test_notebook_passwords_come_from_the_secrets(renders):
     zep = containers(one(objects, "Deployment", component="zeppelin"), init=True)["prepare-conf"]
     ref = next(e for e in zep["env"] if e["name"] == "ZEPPELIN_PASSWORD")["valueFrom"]["secretKeyRef"]
     assert ref == {"name": "notebook-logins", "key": "zeppelin"}
+
+
+def test_prepare_conf_refuses_a_secret_password_shiro_cannot_hold(renders, tmp_path):
+    """The rendered prepare-conf.sh, run by bash with its folders moved under tmp_path: a password from a
+    Secret with a comma (cut by shiro.ini's `user = password, role`) or outer whitespace stops the pod's
+    init with the Secret's name; a fine one is written to shiro.ini."""
+    objects = renders.get("spark", "notebooks-existing-secret-values")
+    script = one(objects, "ConfigMap", name=f"{FULL}-zeppelin")["data"]["prepare-conf.sh"]
+    zep = containers(one(objects, "Deployment", component="zeppelin"), init=True)["prepare-conf"]
+    source = next(e for e in zep["env"] if e["name"] == "ZEPPELIN_LOGIN_SOURCE")["value"]
+    assert source == "Secret notebook-logins, key zeppelin"
+    for folder in ("image-conf", "conf", "chart"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "chart" / "interpreter.json").write_text("{}")
+    (tmp_path / "chart" / "shiro-base.ini").write_text("[main]\n")
+    script = (script.replace("/opt/zeppelin/conf/.", f"{tmp_path}/image-conf/.")
+              .replace("/zeppelin-chart/", f"{tmp_path}/chart/").replace("/conf/", f"{tmp_path}/conf/"))
+    for password, ok in (("s3cret,admin", False), (" s3cret", False), ("s3cret\t", False), ("s3 cret", True)):
+        env = {"PATH": "/usr/bin:/bin", "ZEPPELIN_USER": "admin", "ZEPPELIN_PASSWORD": password,
+               "ZEPPELIN_LOGIN_SOURCE": source}
+        run = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=30)
+        assert (run.returncode == 0) is ok, (password, run.stderr)
+        if ok:
+            assert (tmp_path / "conf" / "shiro.ini").read_text().startswith("[users]\nadmin = s3 cret, admin\n")
+        else:
+            assert "from Secret notebook-logins, key zeppelin contains a comma" in run.stderr
+            assert password.strip() not in run.stderr
 
 
 def test_notebook_volumes_are_kept(renders):

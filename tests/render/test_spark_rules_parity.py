@@ -32,6 +32,16 @@ BAD = {
     "zeppelin-python-not-in-the-image": {"zeppelin": {"enabled": True, "interpreter": {"python": "/usr/bin/python3.8"}}},
     "zeppelin-python-through-properties": {"zeppelin": {"enabled": True, "interpreter": {
         "sparkProperties": {"spark.pyspark.python": "python3", "PYSPARK_DRIVER_PYTHON": "python3"}}}},
+    "zeppelin-on-spark-4": {"image": {"tag": "4.0.1"}, "zeppelin": {"enabled": True}},
+    "zeppelin-on-spark-3-2": {"image": {"tag": "3.2.4-scala2.12-java11-ubuntu"}, "zeppelin": {"enabled": True}},
+    "zeppelin-password-comma-and-space": {"zeppelin": {"enabled": True, "auth": {"password": "secret,admin "}}},
+    "extra-turns-auth-off": {"config": {"extra": {"spark.authenticate": False, "spark.master": "local[*]",
+                                                  "spark.authenticate.secret": "x"}}},
+    "overrides-no-worker-can-host": {"config": {"extra": {"spark.executor.cores": "3"}},
+                                     "zeppelin": {"enabled": True, "interpreter": {"sparkProperties": {
+                                         "spark.executor.memory": "8g", "spark.executor.cores": 4}}}},
+    "worker-half-a-core": {"worker": {"resources": {"limits": {"cpu": "500m"}}}},
+    "worker-one-and-a-half-cores": {"worker": {"resources": {"limits": {"cpu": None}, "requests": {"cpu": 1.5}}}},
     "driver-ports-beyond-65535": {"rstudio": {"enabled": True, "driver": {"port": 65534, "maxDrivers": 4}}},
     "driver-ports-include-the-ui": {"zeppelin": {"enabled": True, "driver": {"port": 8078}},
                                     "rstudio": {"enabled": True, "driver": {"blockManagerPort": 8785}}},

@@ -231,3 +231,66 @@ def test_the_python_table_covers_the_default_images():
     environment = chart["zeppelin"]["pythonEnvironment"]["path"]
     zeppelin = table[f"{chart['zeppelin']['image']['repository']}:{chart['zeppelin']['image']['tag']}"]
     assert f"{environment}/bin/python" in zeppelin
+
+
+def test_zeppelin_refuses_a_spark_version_its_interpreter_does_not_accept(defaults):
+    zeppelin = {"zeppelin": {"enabled": True}}
+    p = problems(defaults, zeppelin, {"image": {"tag": "4.0.1-scala2.13-java17-ubuntu"}})
+    assert set(p) == {"image.tag"}
+    assert p["image.tag"].message == (
+        "Spark 4.0.1 is outside the Spark versions the Spark interpreter of apache/zeppelin:0.12.0 accepts "
+        "(3.3.0 <= version < 4.0.0); the notebooks run the Spark image's distribution on the Zeppelin image's Java 11")
+    assert "image.tag" in problems(defaults, zeppelin, {"image": {"tag": "3.2.4"}})
+    assert problems(defaults, zeppelin, {"image": {"tag": "3.3.0"}}) == {}
+    assert problems(defaults, zeppelin, {"image": {"tag": "3.5.7-python3"}}) == {}
+    # Without Zeppelin, a tag that is not a version, or a Zeppelin image the facts do not know: not judged.
+    assert problems(defaults, {"image": {"tag": "4.0.1"}}) == {}
+    assert problems(defaults, zeppelin, {"image": {"tag": "latest"}}) == {}
+    assert problems(defaults, zeppelin, {"image": {"tag": "4.0.1"}, "zeppelin": {"image": {"tag": "0.13.0"}}}) == {}
+
+
+def test_zeppelin_password_must_survive_the_shiro_users_line(defaults):
+    p = problems(defaults, {"zeppelin": {"enabled": True, "auth": {"password": "s3cret,admin"}}})
+    assert set(p) == {"zeppelin.auth.password"}
+    assert p["zeppelin.auth.password"].message.startswith("contains a comma: shiro.ini's [users] line")
+    assert "s3cret" not in p["zeppelin.auth.password"].message
+    p = problems(defaults, {"zeppelin": {"enabled": True, "auth": {"password": " s3cret"}}})
+    assert p["zeppelin.auth.password"].message == "begins or ends with whitespace, which shiro.ini drops"
+    # From a Secret (checked at start), or with Zeppelin off: not judged here.
+    assert problems(defaults, {"zeppelin": {"enabled": True, "auth": {"password": "a,b", "existingSecret": "s"}}}) == {}
+    assert problems(defaults, {"zeppelin": {"auth": {"password": "a,b"}}}) == {}
+
+
+def test_properties_the_chart_sets_itself_are_refused_in_extra_and_interpreter_properties(defaults):
+    p = problems(defaults, {"config": {"extra": {"spark.authenticate": False, "spark.eventLog.enabled": True}},
+                            "zeppelin": {"enabled": True, "interpreter": {"sparkProperties": {"spark.master": "local[*]"}}}})
+    assert set(p) == {"config.extra.spark.authenticate", "zeppelin.interpreter.sparkProperties.spark.master"}
+    assert p["config.extra.spark.authenticate"].allowed == "auth.enabled"
+    # The interpreter's properties are not judged while Zeppelin is off.
+    assert problems(defaults, {"zeppelin": {"interpreter": {"sparkProperties": {"spark.master": "local[*]"}}}}) == {}
+
+
+def test_executor_sizes_no_worker_can_host_are_refused_wherever_they_are_set(defaults):
+    # Default worker: 2 cores; Spark memory from the 4Gi limit (see worker_memory_mib).
+    spark_mib = spark.worker_memory_mib(defaults)[0]
+    p = problems(defaults, {"config": {"extra": {"spark.executor.cores": "3", "spark.executor.memory": "1g"}},
+                            "zeppelin": {"enabled": True, "interpreter": {"sparkProperties": {
+                                "spark.executor.memory": f"{spark_mib + 1}m", "spark.executor.cores": 2}}}})
+    assert set(p) == {"config.extra.spark.executor.cores", "zeppelin.interpreter.sparkProperties.spark.executor.memory"}
+    assert p["config.extra.spark.executor.cores"].message == (
+        "3 exceeds a worker's 2 cores: no worker can start such an executor, so the application waits for "
+        "executors forever")
+    assert p["zeppelin.interpreter.sparkProperties.spark.executor.memory"].allowed == f"at most {spark_mib}m"
+    assert problems(defaults, {"config": {"extra": {"spark.executor.memory": f"{spark_mib}m"}}}) == {}
+
+
+def test_worker_cpu_must_be_whole_cores(defaults):
+    p = problems(defaults, {"worker": {"resources": {"limits": {"cpu": "500m"}}}})
+    assert set(p) == {"worker.resources.limits.cpu"}
+    assert p["worker.resources.limits.cpu"].message == (
+        "500m is not a whole number of cores: the worker would offer Spark 1 core (rounded down, at least 1) on "
+        "500m of CPU")
+    # The limit decides; a fractional request under a whole limit is fine.
+    assert problems(defaults, {"worker": {"resources": {"limits": {"cpu": "2"}, "requests": {"cpu": "1500m"}}}}) == {}
+    p = problems(defaults, {"worker": {"resources": {"limits": {"cpu": None}, "requests": {"cpu": "2500m"}}}})
+    assert "offer Spark 2 cores" in p["worker.resources.requests.cpu"].message

@@ -120,7 +120,7 @@ def schema():
             "python": b.string("Python of the python and pyspark interpreters (zeppelin.python, spark.pyspark.python: "
                                "the driver's and the executors'); empty: <pythonEnvironment.path>/bin/python"),
             "hdfsUrl": b.string("WebHDFS URL of the file interpreter (hdfs.url)", pattern=r"^(https?://.*)?$"),
-            "sparkProperties": {"type": "object", "description": "Extra spark interpreter properties",
+            "sparkProperties": {"type": "object", "description": "Extra spark interpreter properties (not the ones the chart derives from its values, nor the Python: zeppelin.interpreter.python)",
                                 "additionalProperties": {"type": ["string", "number", "boolean"]}},
         }, "Interpreter settings written to interpreter.json"),
         "pythonEnvironment": b.closed({
@@ -209,7 +209,7 @@ def schema():
             "defaultFS": b.string("spark.hadoop.fs.defaultFS (empty: from hadoop.configMap)"),
             "reverseProxy": b.boolean("spark.ui.reverseProxy"),
             "reverseProxyUrl": b.string("spark.ui.reverseProxyUrl"),
-            "extra": {"type": "object", "description": "Extra spark-defaults.conf properties (override the chart's)",
+            "extra": {"type": "object", "description": "Extra spark-defaults.conf properties (override the chart's, except the ones it derives from its own values: spark.master, spark.authenticate, spark.authenticate.secret, spark.network.crypto.enabled, spark.deploy.recoveryMode, spark.deploy.zookeeper.url)",
                       "additionalProperties": {"type": ["string", "number", "boolean"]}},
         }, "spark-defaults.conf settings"),
         "master": master,

@@ -148,6 +148,10 @@ def check(values: dict) -> list[Problem]:
 
     out.extend(check_zeppelin_group(values))
     out.extend(check_zeppelin_python(values))
+    out.extend(check_zeppelin_spark_version(values))
+    out.extend(check_zeppelin_login(values))
+    out.extend(check_property_overrides(values))
+    out.extend(check_worker_cpu(values))
     out.extend(check_driver_ports(values))
     out.extend(check_kerberos(values))
     out.extend(check_quantities(values))
@@ -181,17 +185,31 @@ def check_zeppelin_group(values: dict) -> list[Problem]:
     return out
 
 
-# The chart's table of the images' Python commands and their minor versions (its sources are in the file).
-PYTHON_VERSIONS_FILE = CHARTS_DIR / "spark" / "files" / "python-versions.yaml"
+# The chart's facts about its default images (Python commands, Java, Zeppelin's Spark versions; sources
+# in the file).
+IMAGES_FILE = CHARTS_DIR / "spark" / "files" / "images.yaml"
 PYTHON_PROPERTIES = ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON", "spark.pyspark.python", "spark.pyspark.driver.python")
+SEMVER_PREFIX = re.compile(r"^([0-9]+)\.([0-9]+)\.([0-9]+)")
+
+
+def image_facts() -> dict[str, dict]:
+    """The facts the chart keeps about its default images: {"repository:tag": {"java": 11, "python":
+    {command: "3.9"}, "sparkVersions": {"from": "3.3.0", "below": "4.0.0"}}}, read from
+    charts/spark/files/images.yaml. Raises suite.errors.UsageError when the file is missing or broken."""
+    return load_values(IMAGES_FILE)
 
 
 def python_versions() -> dict[str, dict[str, str]]:
-    """The Python commands of the images the chart knows: {"repository:tag": {command: "3.9"}}, read from
-    charts/spark/files/python-versions.yaml (a command not listed under a listed image is not in it).
-    Raises suite.errors.UsageError when the chart's file is missing or broken."""
-    return {image: {str(k): str(v) for k, v in (commands or {}).items()}
-            for image, commands in load_values(PYTHON_VERSIONS_FILE).items()}
+    """The Python commands of the images the chart knows: {"repository:tag": {command: "3.9"}} (a command
+    not listed under a listed image is not in it), from ``image_facts``."""
+    return {image: {str(k): str(v) for k, v in (facts.get("python") or {}).items()}
+            for image, facts in image_facts().items()}
+
+
+def _version(text) -> tuple[int, int, int] | None:
+    """(major, minor, patch) from the start of a tag or version ("3.5.6-java17" -> (3, 5, 6)); None if none."""
+    m = SEMVER_PREFIX.match(str(text))
+    return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
 def zeppelin_python(values: dict) -> str:
@@ -255,6 +273,143 @@ def check_zeppelin_python(values: dict) -> list[Problem]:
                                "the driver and, through the shared environment, the executors alike",
                                "zeppelin.interpreter.python"))
     return out
+
+
+def check_zeppelin_spark_version(values: dict) -> list[Problem]:
+    """The Spark version of ``image.tag`` must be one Zeppelin's Spark interpreter accepts.
+
+    Zeppelin copies the Spark image's distribution and runs it on its own Java; its interpreter refuses
+    a Spark version outside its range (Zeppelin v0.12.0 SparkVersion.java: 3.3.0 <= version < 4.0.0;
+    ``image_facts``).
+
+    Args: values: merged spark values (dict).
+    Returns: list with one Problem at ``image.tag`` when Zeppelin is enabled with an image the facts know
+        and the tag starts with a version outside the range; [] otherwise (digest, unparseable tag).
+    """
+    if not get(values, "zeppelin.enabled") or get(values, "zeppelin.image.digest") or get(values, "image.digest"):
+        return []
+    z_image = f"{get(values, 'zeppelin.image.repository')}:{get(values, 'zeppelin.image.tag')}"
+    facts = image_facts().get(z_image) or {}
+    accepted, version = facts.get("sparkVersions"), _version(get(values, "image.tag"))
+    if not accepted or version is None:
+        return []
+    low, high = _version(accepted["from"]), _version(accepted["below"])
+    if low <= version < high:
+        return []
+    text = ".".join(map(str, version))
+    return [Problem("", "image.tag", f"Spark {text} is outside the Spark versions the Spark interpreter of "
+                    f"{z_image} accepts ({accepted['from']} <= version < {accepted['below']}); the notebooks run "
+                    f"the Spark image's distribution on the Zeppelin image's Java {facts.get('java')}",
+                    f"a Spark {accepted['from']} to below {accepted['below']} image, or zeppelin.enabled false")]
+
+
+def check_zeppelin_login(values: dict) -> list[Problem]:
+    """``zeppelin.auth.password`` must survive shiro.ini's [users] line ``user = password, role``.
+
+    Apache Shiro's Ini splits a [users] value at commas (password first, then role names) and trims
+    each part (org.apache.shiro.realm.text.IniRealm / TextConfigurationRealm.processUserDefinitions), so
+    a comma cuts the password and surrounding whitespace is dropped. The chart's generated passwords
+    are alphanumeric; one from ``existingSecret`` is checked by the pod's prepare-conf step at start.
+
+    Args: values: merged spark values (dict).
+    Returns: list of Problem at ``zeppelin.auth.password`` (never quoting it); [] when Zeppelin is off,
+        the password is empty or comes from existingSecret.
+    """
+    password = get(values, "zeppelin.auth.password")
+    if not get(values, "zeppelin.enabled") or get(values, "zeppelin.auth.existingSecret") or not isinstance(password, str):
+        return []
+    out = []
+    if "," in password:
+        out.append(Problem("", "zeppelin.auth.password", "contains a comma: shiro.ini's [users] line is "
+                           "`user = password, role`, so Zeppelin would take the text before the comma as the "
+                           "password and the rest as role names", "a password without commas"))
+    if password and password != password.strip():
+        out.append(Problem("", "zeppelin.auth.password", "begins or ends with whitespace, which shiro.ini drops",
+                           "a password without leading or trailing whitespace"))
+    return out
+
+
+# Properties the chart sets from its own values: set through config.extra or the interpreter's
+# sparkProperties they would contradict what the chart wires elsewhere (NOTES, Services, the daemons).
+MANAGED_PROPERTIES = {
+    "spark.master": "the chart's master URL (master.*)",
+    "spark.authenticate": "auth.enabled",
+    "spark.authenticate.secret": "auth.existingSecret (a property would put the secret in a ConfigMap)",
+    "spark.network.crypto.enabled": "auth.encryption",
+    "spark.deploy.recoveryMode": "master.replicaCount and zookeeper.quorum",
+    "spark.deploy.zookeeper.url": "zookeeper.quorum",
+}
+
+
+def check_property_overrides(values: dict) -> list[Problem]:
+    """Spark properties set through ``config.extra`` or ``zeppelin.interpreter.sparkProperties``.
+
+    Two kinds are refused: properties the chart sets from a value of its own (``MANAGED_PROPERTIES``:
+    ``spark.authenticate`` false in config.extra would leave NOTES, the daemons and the Secret saying
+    authentication is on), and executor sizes no worker can host: an executor with more cores than a
+    worker offers (``worker_cores``) or more memory than its Spark memory (``worker_memory_mib``) is never
+    started, so the application waits for executors forever (Spark standalone Master.scheduleExecutorsOnWorkers).
+    The interpreter's properties are passed as --conf and win over spark-defaults.conf, so Zeppelin's
+    executors are sized by sparkProperties, else by config.executorMemory/executorCores.
+
+    Args: values: merged spark values (dict).
+    Returns: list of Problem at ``<source>.<property>``; values of the wrong type are skipped.
+    """
+    out: list[Problem] = []
+    sources = ["config.extra"] + (["zeppelin.interpreter.sparkProperties"] if get(values, "zeppelin.enabled") else [])
+    cores = worker_cores(values)
+    memory = worker_memory_mib(values)
+    for source in sources:
+        props = get(values, source)
+        if not isinstance(props, dict):
+            continue
+        for name, instead in MANAGED_PROPERTIES.items():
+            if name in props:
+                out.append(Problem("", f"{source}.{name}", "is set by the chart from its own values; a property "
+                                   "here would contradict what the chart wires elsewhere (NOTES, Services, the "
+                                   f"daemons and notebooks)", instead))
+        executor_cores = props.get("spark.executor.cores")
+        executor_cores = int(executor_cores) if isinstance(executor_cores, str) and executor_cores.isdigit() \
+            else as_int(executor_cores)
+        if cores is not None and executor_cores is not None and executor_cores > cores:
+            out.append(Problem("", f"{source}.spark.executor.cores",
+                               f"{executor_cores} exceeds a worker's {cores} cores: no worker can start such an "
+                               "executor, so the application waits for executors forever", f"1..{cores}"))
+        executor_mib = jvm_size_mib(props.get("spark.executor.memory")) if "spark.executor.memory" in props else None
+        if memory is not None and memory[0] >= 1 and executor_mib is not None and executor_mib > memory[0]:
+            out.append(Problem("", f"{source}.spark.executor.memory",
+                               f"{executor_mib} MiB exceeds a worker's Spark memory of {memory[0]} MiB: no worker "
+                               "can start such an executor, so the application waits for executors forever",
+                               f"at most {memory[0]}m"))
+    return out
+
+
+def check_worker_cpu(values: dict) -> list[Problem]:
+    """A worker's CPU (``worker.resources.limits.cpu``, else ``requests.cpu``) must be whole cores.
+
+    The worker offers Spark that CPU rounded down, at least 1, as SPARK_WORKER_CORES (Spark counts
+    whole cores): 500m would become one core on half a CPU (tasks throttled by the CFS quota) and 1500m
+    one core with half a CPU unused, without a word.
+
+    Args: values: merged spark values (dict).
+    Returns: list with one Problem at the path that decides the cores when it is not a whole number;
+        [] for whole cores or unparseable quantities (the schema reports those).
+    """
+    for path in ("worker.resources.limits.cpu", "worker.resources.requests.cpu"):
+        cpu = get(values, path)
+        if cpu in (None, ""):
+            continue
+        try:
+            quantity = parse_quantity(cpu)
+        except (ValueError, TypeError, ArithmeticError):
+            return []
+        if quantity == math.floor(quantity):
+            return []
+        offered = max(1, math.floor(quantity))
+        return [Problem("", path, f"{cpu} is not a whole number of cores: the worker would offer Spark {offered} "
+                        f"core{'s' if offered > 1 else ''} (rounded down, at least 1) on {cpu} of CPU",
+                        "whole cores: 1, 2, 3...")]
+    return []
 
 
 def check_driver_ports(values: dict) -> list[Problem]:
