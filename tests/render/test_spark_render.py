@@ -308,8 +308,16 @@ def test_rstudio_gets_spark_java_and_the_driver_service(renders):
     assert e["SPARK_HOME"] == "/opt/spark" and e["JAVA_HOME"] == "/opt/java/openjdk"
     assert f"-Dspark.driver.host={FULL}-rstudio-driver.{NAMESPACE}.svc.cluster.local" in e["SPARK_SUBMIT_OPTS"]
     assert "-Dspark.driver.port=29413 " in e["SPARK_SUBMIT_OPTS"] and "-Dspark.port.maxRetries=3" in e["SPARK_SUBMIT_OPTS"]
-    assert e["R_PACKAGES"] == "sparklyr"
-    assert set(containers(dep, init=True)) == {"copy-spark", "copy-java", "spark-conf"}  # spark-conf: auth is on
+    # Packages are installed before RStudio starts, by an init container as the session user, not by the
+    # s6 init inside the probes' budget; a startup probe covers the s6 init and rserver.
+    assert "R_PACKAGES" not in e
+    inits = containers(dep, init=True)
+    assert set(inits) == {"copy-spark", "copy-java", "spark-conf", "install-r-packages"}  # spark-conf: auth is on
+    install = inits["install-r-packages"]
+    assert env(install)["R_PACKAGES"] == "sparklyr" and env(install)["R_REPOSITORY"] == ""
+    assert install["securityContext"]["runAsUser"] == 1000 and install["securityContext"]["runAsNonRoot"] is True
+    assert c["startupProbe"]["httpGet"] == {"path": "/", "port": "http"}
+    assert c["startupProbe"]["failureThreshold"] * c["startupProbe"]["periodSeconds"] >= 300
     mounts = {m["mountPath"] for m in c["volumeMounts"]}
     assert {"/opt/spark", "/opt/java/openjdk", "/home/rstudio", "/etc/cont-init.d/50-spark"} <= mounts
     script = one(objects, "ConfigMap", name=f"{FULL}-rstudio")["data"]["50-spark"]

@@ -144,11 +144,22 @@ def schema():
         "replicaCount": b.integer("RStudio pods (0 or 1: the home volume is ReadWriteOnce)", 0, 1),
         "image": b.image("rocker/rstudio image"),
         "auth": _notebook_auth("Password of the rstudio user (PASSWORD, from a Secret)"),
-        "rPackages": b.array("R packages installed at start when missing",
+        "rPackages": b.array("R packages the user library must hold (installed once by the install-r-packages init "
+                             "container when missing)",
                              b.string(pattern=r"^[A-Za-z][A-Za-z0-9.]*$"), uniqueItems=True),
+        "rRepository": b.closed({
+            "url": b.string("CRAN-like repository URL (empty: the image's, which needs egress)",
+                            pattern=r"^((https?|file)://.*)?$"),
+            "volume": {"type": "object", "description": "Offline install: a pod volume source holding a CRAN-like "
+                       "repository, mounted at /opt/r-repository (wins over url)"},
+        }, "Where install-r-packages installs from"),
+        "rPackagesRequired": b.boolean("Stop the pod's start when a package cannot be installed"),
+        "startupProbe": b.probe("startupProbe timings (s6 init and rserver start)"),
         "driver": _driver(),
         "initResources": init_resources,
         "initSecurityContext": b.security_context("Security context of the copy init containers", "container"),
+        "packagesSecurityContext": b.security_context("Security context of the install-r-packages init container",
+                                                      "container"),
         "service": b.closed({
             "type": b.string("Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
             "ports": _ports("Ports", http="Service port of RStudio (the container listens on 8787)"),
