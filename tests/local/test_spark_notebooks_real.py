@@ -139,7 +139,9 @@ def test_two_interpreter_drivers_in_the_zeppelin_pod_run_at_once_on_their_ports(
         assert rc != "0", mismatch[-3000:]
         assert "PYTHON_VERSION_MISMATCH" in mismatch or "Python in worker has different version" in mismatch, \
             mismatch[-3000:]
-        record_property("measured", f"Zeppelin pod (twin, uid 1000 gid 0): two Spark interpreter drivers at once on "
+        record_property("measured", f"Zeppelin pod (twin, uid 1000 gid 0; drivers launched through spark-submit as "
+                                    f"bin/interpreter.sh would: Zeppelin 0.12.0's server is not on Maven Central): "
+                                    f"two Spark interpreter drivers at once on "
                                     f"ports {sorted(ports.values())} / block managers {sorted(blocks.values())}, "
                                     f"both jobs done in {took:.0f} s")
 

@@ -2,6 +2,7 @@
 import base64
 import json
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -662,3 +663,45 @@ def test_workers_get_the_zeppelin_python_environment_only_with_zeppelin(renders)
                         "zeppelin.image.tag": "custom", "image.tag": "3.5.6-custom"}):
         worker = one(helm.render(CHART, set_values=values), "StatefulSet", component="worker")
         assert "notebook-python" not in {v["name"] for v in pod_spec(worker)["volumes"]}
+
+
+def test_master_service_leads_to_the_routers_only_with_several_masters():
+    """With 2+ masters the Service's ports lead to each master pod's HAProxy router, which forwards to the
+    master whose /json/ says ALIVE; one master, or the router off, keeps the masters' own ports."""
+    ha = {"master.replicaCount": 2, "zookeeper.quorum": "zk:2181"}
+    for values, routed in (({}, False), (ha, True), ({**ha, "master.router.enabled": "false"}, False)):
+        objects = helm.render(CHART, set_values=values, release=RELEASE, namespace=NAMESPACE)
+        sts = one(objects, "StatefulSet", component="master")
+        service = one(objects, "Service", name=f"{FULL}-master")
+        targets = {p["name"]: p["targetPort"] for p in service["spec"]["ports"]}
+        policy = one(objects, "NetworkPolicy", name=f"{FULL}-master")
+        policy_ports = {p["port"] for rule in policy["spec"]["ingress"] for p in rule.get("ports", [])}
+        if not routed:
+            assert set(containers(sts)) == {"master"}
+            assert targets == {"cluster": "cluster", "http": "http"}
+            assert not find(objects, "ConfigMap", name=f"{FULL}-master-router")
+            continue
+        router = containers(sts)["router"]
+        assert router["image"] == "docker.io/haproxy:3.2.21"
+        assert {p["name"]: p["containerPort"] for p in router["ports"]} == {"router-cluster": 17077, "router-http": 18080}
+        assert router["securityContext"]["runAsUser"] == 99 and router["securityContext"]["readOnlyRootFilesystem"]
+        assert targets == {"cluster": "router-cluster", "http": "router-http"}
+        assert {"router-cluster", "router-http"} <= policy_ports
+        config = one(objects, "ConfigMap", name=f"{FULL}-master-router")["data"]["haproxy.cfg"]
+        for i in range(2):
+            host = f"{FULL}-master-{i}.{FULL}-master-headless.{NAMESPACE}.svc.cluster.local"
+            assert f"server {FULL}-master-{i} {host}:7077 check port 8080" in config
+            assert f"server {FULL}-master-{i} {host}:8080 check" in config
+        assert config.count('http-check expect rstring "\\"status\\" *: *\\"ALIVE\\""') == 2
+
+
+@pytest.mark.skipif(not shutil.which("haproxy"), reason="no haproxy here (bin/setup installs Debian's, as root)")
+def test_the_rendered_router_configuration_is_valid_haproxy(tmp_path):
+    """HAProxy itself (Debian's 2.6 from bin/setup; the image runs 3.2, which reads the same syntax)
+    accepts the rendered haproxy.cfg."""
+    objects = helm.render(CHART, set_values={"master.replicaCount": 3, "zookeeper.quorum": "zk:2181"},
+                          release=RELEASE, namespace=NAMESPACE)
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(one(objects, "ConfigMap", name=f"{FULL}-master-router")["data"]["haproxy.cfg"])
+    check = subprocess.run(["haproxy", "-c", "-f", str(cfg)], capture_output=True, text=True, timeout=30)
+    assert check.returncode == 0 and "Configuration file is valid" in check.stdout, check.stdout + check.stderr

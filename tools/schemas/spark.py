@@ -75,6 +75,16 @@ def schema():
         }, "Client Service (cluster port and web UI)"),
         "ingress": b.ingress("Host name of the master web UI"),
         "pdb": b.pdb(),
+        "router": b.closed({
+            "enabled": b.boolean("Route the Service's cluster and web UI ports to the ALIVE master (HAProxy sidecar; "
+                                 "only with 2+ masters)"),
+            "image": b.image("HAProxy image of the router"),
+            "checkIntervalSeconds": b.integer("Seconds between health checks of each master's status", 1, 60),
+            "ports": _ports("Container ports of the router's frontends", cluster="RPC (cluster) frontend (17077)",
+                            http="Web UI frontend (18080)"),
+            "resources": b.resources("Resources of the router container"),
+            "containerSecurityContext": b.security_context("Security context of the router container", "container"),
+        }, "HAProxy sidecar sending the master Service's traffic to the ALIVE master"),
     })
 
     autoscaling = b.closed({

@@ -51,6 +51,11 @@ used by every template.
 {{- if ge (int .Values.master.replicaCount) 2 }}true{{ end -}}
 {{- end -}}
 
+{{/* "true" when the masters run the router sidecar (2+ masters, master.router.enabled). */}}
+{{- define "spark.master.router" -}}
+{{- if and (include "spark.master.ha" .) .Values.master.router.enabled }}true{{ end -}}
+{{- end -}}
+
 {{/* spark://m0:7077,m1:7077: every master, by its stable pod DNS name. */}}
 {{- define "spark.master.url" -}}
 {{- printf "spark://%s" (include "common.names.podAddressList" (dict "statefulset" (include "spark.master.fullname" .) "service" (include "spark.master.headless" .) "replicas" .Values.master.replicaCount "port" .Values.master.service.ports.cluster "context" .)) -}}
