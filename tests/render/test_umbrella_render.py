@@ -11,6 +11,8 @@ import pytest
 from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find
 from suite import helm, manifests
 
+UMBRELLA = ROOT / "charts" / "umbrella"
+
 CHART = ROOT / "charts" / "umbrella"
 PROFILES = [p for p, _ in chart_profiles("umbrella")]
 
@@ -170,3 +172,27 @@ def test_spark_gets_the_alluxio_client_of_the_release(renders, profile):
         if component in ("worker", "zeppelin", "rstudio"):
             assert inits["alluxio-client"]["command"][-1] == "/opt/alluxio-client/alluxio-client.jar"
             assert inits["alluxio-client"]["image"].endswith("alluxio/alluxio:2.9.5")
+
+
+def test_umbrella_notes_carry_every_charts_notes(tmp_path):
+    """Helm prints a subchart's NOTES.txt only with --render-subchart-notes, so the umbrella's NOTES
+    carry each enabled chart's own notes: how to reach it, the commands that read its generated
+    passwords (naming Secrets and keys the same install creates), its warnings."""
+    values = tmp_path / "notebooks.yaml"
+    values.write_text("spark:\n  zeppelin:\n    enabled: true\n  rstudio:\n    enabled: true\n")
+    # Helm 4: Helm 3's install --dry-run=client still asks a cluster for its version.
+    objects, notes = helm.install_dry_run(UMBRELLA, [values], release="stack", namespace="bigdata")
+    for chart in ("hdfs", "spark", "alluxio"):
+        assert f"======== {chart} ========" in notes
+    assert "HDFS 3.4.1 is being deployed" in notes and "Alluxio 2.9.5 is being deployed" in notes
+    secrets = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Secret"}
+    commands = re.findall(r"get secret (\S+) -o jsonpath='\{\.data\.([^}]+)\}'", notes)
+    named = {name for name, _ in commands}
+    assert {"stack-spark-zeppelin", "stack-spark-rstudio", "stack-spark-auth"} <= named, commands
+    for name, key in commands:
+        assert key.replace("\\.", ".") in secrets[name]["data"], (name, key)
+    assert "helm get notes" not in notes
+    # A chart left out has no section.
+    values.write_text("alluxio:\n  enabled: false\nglobal:\n  stack:\n    alluxio: false\n")
+    _, notes = helm.install_dry_run(UMBRELLA, [values], release="stack", namespace="bigdata")
+    assert "======== alluxio ========" not in notes and "======== hdfs ========" in notes
