@@ -14,6 +14,8 @@ CHART = ROOT / "charts" / "umbrella"
 
 BAD = {
     "stack-flag-mismatch": {"alluxio": {"enabled": False}},
+    # Host-network Alluxio workers connect to HDFS from node addresses the HDFS policies do not admit.
+    "alluxio-host-network-workers-behind-hdfs-policies": {"alluxio": {"worker": {"hostNetwork": True}}},
     "renamed-hdfs": {"hdfs": {"fullnameOverride": "lake"}},
     "non-ha-hdfs-under-alluxio": {"hdfs": {"ha": {"enabled": False}, "namenode": {"replicaCount": 1}}},
     "custom-nameservice": {"hdfs": {"ha": {"nameservice": "lake"}}},
@@ -58,3 +60,16 @@ def test_a_disabled_subchart_is_not_checked(tmp_path):
     run = subprocess.run([sys.executable, str(ROOT / "tools" / "lint_values.py"), "--chart", str(CHART), str(values)],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_host_network_alluxio_workers_need_hdfs_to_admit_their_nodes():
+    """Refused while the HDFS policies admit only labelled pods; accepted once they admit the nodes
+    (extraIngress ipBlock), admit everyone, or are off, or when Alluxio's under storage is not HDFS."""
+    host = {"alluxio": {"worker": {"hostNetwork": True}}}
+    assert "alluxio.worker.hostNetwork" in lint_paths("umbrella", host)
+    for fix in ({"hdfs": {"networkPolicy": {"extraIngress": [{"ipBlock": {"cidr": "10.0.0.0/24"}}]}}},
+                {"hdfs": {"networkPolicy": {"allowExternal": True}}},
+                {"hdfs": {"networkPolicy": {"enabled": False}}}):
+        merged = {**host, **fix}
+        assert "alluxio.worker.hostNetwork" not in lint_paths("umbrella", merged), fix
+    assert "alluxio.worker.hostNetwork" not in lint_paths("umbrella", {"hdfs": {"enabled": True}})

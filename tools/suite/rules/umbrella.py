@@ -63,6 +63,18 @@ def check(values: dict) -> list[Problem]:
     spark_on, alluxio_on = get(v, "spark.enabled", False), get(v, "alluxio.enabled", False)
     if spark_on and not get(v, "spark.hadoop.configMap") and not default_names:
         out.append(Problem("", "spark.hadoop.configMap", renamed, CONFIGMAP_ALLOWED))
+    if (alluxio_on and not get(v, "alluxio.ufs.root") and get(v, "alluxio.worker.hostNetwork")
+            and get(v, "hdfs.networkPolicy.enabled", True) and not get(v, "hdfs.networkPolicy.allowExternal")
+            and not get(v, "hdfs.networkPolicy.extraIngress")):
+        # A host-network pod's connections come from its node's address, which the HDFS policies' pod
+        # selectors never match (Kubernetes NetworkPolicy docs: podSelector selects pods, and
+        # host-network pods are seen by their node IP).
+        out.append(Problem("", "alluxio.worker.hostNetwork",
+                           "true makes the Alluxio workers reach HDFS, their under storage, from their nodes' "
+                           "addresses, which the HDFS NetworkPolicies (pod selectors) do not admit: under storage "
+                           "reads and writes would hang",
+                           "false, or hdfs.networkPolicy.extraIngress with an ipBlock of the worker nodes, or "
+                           "hdfs.networkPolicy.allowExternal true"))
     if alluxio_on and not get(v, "alluxio.hdfs.configMap") and not get(v, "alluxio.ufs.root"):
         if not default_names:
             out.append(Problem("", "alluxio.hdfs.configMap", renamed, CONFIGMAP_ALLOWED))
