@@ -11,17 +11,15 @@ What is not real: no Service IP (no kube-proxy here), so the routers are asked a
 as the Service would forward; no DNS server (pod names resolve from /etc/hosts), so a router resolves the
 masters once at its start (in a cluster it resolves them again through the cluster DNS every 5 s).
 """
-import json
 import os
 import signal
 import time
-import urllib.request
 
 import pytest
 
 import chart_release
-import hdfs_pods
 import spark_release
+from spark_pods import master_json as get_json  # /json/ of a master UI, or of a router in front of them
 from chart_release import ChartRelease
 from polling import wait_for
 
@@ -51,15 +49,6 @@ VALUES = {
 class RouterRelease(ChartRelease):
     """The umbrella release; its client pod is the spark chart's helm test pod."""
     TEST_POD = spark_release.SparkRelease.TEST_POD
-
-
-def get_json(ip, port):
-    """/json/ of a master web UI (or of a router in front of them), or None when it does not answer."""
-    try:
-        with urllib.request.urlopen(f"http://{ip}:{port}/json/", timeout=2) as resp:
-            return json.load(resp)
-    except (OSError, ValueError):
-        return None
 
 
 def test_the_routers_send_the_master_service_to_the_alive_master_and_follow_a_failover(tmp_path, record_property):
