@@ -659,7 +659,8 @@ def test_workers_get_the_zeppelin_python_environment_only_with_zeppelin(renders)
     copy = {c["name"]: c for c in spec["initContainers"]}["copy-notebook-python"]
     zeppelin = containers(one(objects, "Deployment", component="zeppelin"))["zeppelin"]
     assert copy["image"] == zeppelin["image"]
-    assert copy["command"][-1] == "cp -R /opt/conda/envs/python_3_with_R/. /target/"
+    assert copy["command"][-1].startswith("cd /opt/conda/envs/python_3_with_R && for e in")
+    assert "cp -R --preserve=timestamps,mode,links" in copy["command"][-1]
     assert copy["securityContext"]["runAsUser"] == containers(worker)["worker"]["securityContext"]["runAsUser"]
     mount = {m["name"]: m for m in containers(worker)["worker"]["volumeMounts"]}["notebook-python"]
     assert mount == {"name": "notebook-python", "mountPath": "/opt/conda/envs/python_3_with_R", "readOnly": True}
@@ -698,7 +699,10 @@ def test_master_service_leads_to_the_routers_only_with_several_masters():
             host = f"{FULL}-master-{i}.{FULL}-master-headless.{NAMESPACE}.svc.cluster.local"
             assert f"server {FULL}-master-{i} {host}:7077 check port 8080" in config
             assert f"server {FULL}-master-{i} {host}:8080 check" in config
-        assert config.count('http-check expect rstring "\\"status\\" *: *\\"ALIVE\\""') == 2
+        # The ALIVE master's UI page says so within its first few KB (MasterPage's summary list).
+        assert config.count('option httpchk GET /\n') == 2
+        assert config.count('http-check expect rstring "<strong>Status:</strong> *ALIVE<"') == 2
+        assert "timeout client 24d" in config and "timeout server 24d" in config
 
 
 @pytest.mark.skipif(not shutil.which("haproxy"), reason="no haproxy here (bin/setup installs Debian's, as root)")

@@ -164,6 +164,7 @@ def schema():
                        "repository, mounted at /opt/r-repository (wins over url)"},
         }, "Where install-r-packages installs from"),
         "rPackagesRequired": b.boolean("Stop the pod's start when a package cannot be installed"),
+        "packagesResources": b.resources("Resources of the install-r-packages init container"),
         "startupProbe": b.probe("startupProbe timings (s6 init and rserver start)"),
         "driver": _driver(),
         "initResources": init_resources,

@@ -282,14 +282,20 @@ securityContext:
 
 {{/*
 Init container copying a directory of an image (the Spark image unless "image" names another) into a shared volume.
-Usage: include "spark.copyInit" (dict "name" "copy-spark" "from" "/opt/spark" "volume" "spark-home" "resources" x "securityContext" y "context" $ ["image" .Values.zeppelin.image])
+Usage: include "spark.copyInit" (dict "name" "copy-spark" "from" "/opt/spark" "volume" "spark-home" "resources" x "securityContext" y "context" $ ["image" .Values.zeppelin.image] ["preserveTimes" true])
 */}}
 {{- define "spark.copyInit" -}}
 {{- $image := .image | default .context.Values.image -}}
 - name: {{ .name }}
   image: {{ include "common.images.image" (dict "image" $image "context" .context) }}
   imagePullPolicy: {{ $image.pullPolicy }}
+  {{- if .preserveTimes }}
+  # Entry by entry, keeping modification times (Python's cached bytecode stays valid: the copy is mounted
+  # read-only, so stale .pyc files could not be rewritten); the volume's own root keeps its owner's times.
+  command: ["sh", "-ec", "cd {{ .from }} && for e in * .[!.]* ..?*; do if [ -e \"$e\" ] || [ -L \"$e\" ]; then cp -R --preserve=timestamps,mode,links \"$e\" /target/; fi; done"]
+  {{- else }}
   command: ["sh", "-ec", "cp -R {{ .from }}/. /target/"]
+  {{- end }}
   resources:
     {{- toYaml .resources | nindent 4 }}
   {{- include "spark.container.securityContext" .securityContext | nindent 2 }}
