@@ -210,3 +210,27 @@ def test_a_problem_on_a_key_the_file_does_not_set_points_at_the_closest_key_it_s
     assert position_of("server.persistence.storageClass", where) == (2, 3)
     assert position_of("list[1]", where) == (6, 5)
     assert position_of("other.key", where) == (0, 0)
+
+
+def test_enum_typos_in_kubernetes_pass_through_blocks_fail_with_their_paths(tmp_path):
+    """Tolerations, affinity and topology spread constraints are Kubernetes objects the API server would
+    refuse with a typo in an enum field; lint (and Helm, through the same schema) name the value."""
+    values = tmp_path / "typos.yaml"
+    values.write_text(
+        "datanode:\n  tolerations:\n    - {key: dedicated, operator: Exist, effect: NoSchedul}\n"
+        "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+        "        nodeSelectorTerms:\n          - matchExpressions:\n              - {key: disk, operator: Inn, values: [ssd]}\n"
+        "  topologySpreadConstraints:\n    - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyways}\n")
+    result = lint("--chart", ROOT / "charts" / "hdfs", values)
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = result.stdout
+    assert "datanode.tolerations[0].operator: 'Exist' is not allowed (one of: Exists, Equal, \"\", null)" in out
+    assert "datanode.tolerations[0].effect: 'NoSchedul' is not allowed" in out
+    assert ("datanode.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+            ".matchExpressions[0].operator: 'Inn' is not allowed (one of: In, NotIn, Exists, DoesNotExist, Gt, Lt)") in out
+    assert "datanode.topologySpreadConstraints[0].whenUnsatisfiable: 'ScheduleAnyways' is not allowed" in out
+    # The same values with the right spelling pass.
+    values.write_text(values.read_text().replace("Exist,", "Exists,").replace("NoSchedul}", "NoSchedule}")
+                      .replace("Inn,", "In,").replace("ScheduleAnyways", "ScheduleAnyway"))
+    result = lint("--chart", ROOT / "charts" / "hdfs", values)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -189,6 +189,40 @@ K8S_NESTED_DESCRIPTIONS = {
         "add": "Linux capabilities added to the container's processes"},
 }
 
+# The allowed values of Kubernetes API enum fields that the OpenAPI schema of 1.29 types as plain
+# strings (kubernetes-validate's copy has no enums): without them `operator: Exist` in a toleration
+# passes the schema and fails only at the API server. Source: k8s.io/api core/v1 types.go and
+# k8s.io/apimachinery meta/v1 types.go at v0.29 (TolerationOperator, TaintEffect, NodeSelectorOperator,
+# LabelSelectorOperator, UnsatisfiableConstraintAction, NodeInclusionPolicy, SeccompProfileType,
+# MountPropagationMode, HostPathType); "" (the field's zero value: unset) is accepted where the API
+# accepts it, null where the schema allows null.
+K8S_ENUMS = {
+    "io.k8s.api.core.v1.Toleration": {
+        "operator": ["Exists", "Equal", ""],
+        "effect": ["NoSchedule", "PreferNoSchedule", "NoExecute", ""]},
+    "io.k8s.api.core.v1.NodeSelectorRequirement": {
+        "operator": ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]},
+    "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement": {
+        "operator": ["In", "NotIn", "Exists", "DoesNotExist"]},
+    "io.k8s.api.core.v1.TopologySpreadConstraint": {
+        "whenUnsatisfiable": ["DoNotSchedule", "ScheduleAnyway"],
+        "nodeAffinityPolicy": ["Honor", "Ignore"],
+        "nodeTaintsPolicy": ["Honor", "Ignore"]},
+    "io.k8s.api.core.v1.SeccompProfile": {
+        "type": ["RuntimeDefault", "Localhost", "Unconfined"]},
+    "io.k8s.api.core.v1.VolumeMount": {
+        "mountPropagation": ["None", "HostToContainer", "Bidirectional"]},
+    "io.k8s.api.core.v1.HostPathVolumeSource": {
+        "type": ["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice",
+                 "BlockDevice"]},
+}
+
+
+def _with_enum(field, allowed):
+    """``field`` (a cleaned schema node) restricted to ``allowed`` (list of str), keeping a null it allows."""
+    nullable = "null" in (field.get("type") if isinstance(field.get("type"), list) else [field.get("type")])
+    return {**field, "enum": list(allowed) + ([None] if nullable else [])}
+
 
 def security_context(description, kind="pod"):
     """A pod (``kind="pod"``, PodSecurityContext) or container (``kind="container"``,
@@ -278,6 +312,9 @@ def k8s_definitions(schema):
         for field, text in K8S_NESTED_DESCRIPTIONS.get(name, {}).items():
             if field in found[name].get("properties", {}):
                 found[name]["properties"][field]["description"] = text
+        for field, allowed in K8S_ENUMS.get(name, {}).items():
+            if field in found[name].get("properties", {}):
+                found[name]["properties"][field] = _with_enum(found[name]["properties"][field], allowed)
         todo += re.findall(r'"#/definitions/([^"]+)"', json.dumps(found[name]))
     return dict(sorted(found.items()))
 

@@ -3,6 +3,7 @@ footprint, stack): a usage error prints ``<prog>: error: <message>`` and exits 2
 exception prints one line (never a traceback) and exits 2, Ctrl-C exits 130."""
 from __future__ import annotations
 
+import os
 import sys
 from typing import Callable
 
@@ -36,6 +37,10 @@ def exit_with(run: Callable[[], int], prog: str) -> None:
         code = 2
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as Unix tools do; stdout must not be flushed again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
     except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
         print(f"{prog}: error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         code = 2

@@ -260,7 +260,7 @@ def explain(err: ValidationError, file: str = "") -> list[Problem]:
 
 def _plain(value: Any) -> str:
     if isinstance(value, str):
-        return value
+        return value or '""'  # the empty string, an allowed "unset" in some Kubernetes enums
     if value is None:
         return "null"
     if isinstance(value, bool):
