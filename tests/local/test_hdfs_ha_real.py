@@ -102,10 +102,17 @@ def test_prometheus_metrics_of_namenode_datanode_journalnode(ha):
     def scrape(pod, port):
         with urllib.request.urlopen(f"http://{pod.ip}:{port}/prom", timeout=10) as resp:
             return resp.read().decode()
-    active = ha.active_namenode()
-    nn = scrape(active, 9870)
-    live = re.search(r"^fs_namesystem_num_live_data_nodes\{[^}]*\} (\S+)$", nn, re.M)
-    assert live and float(live.group(1)) == 3, nn[:2000]
+    def live_datanodes():
+        """(count or None, the active NameNode's metrics text)."""
+        text = scrape(ha.active_namenode(), 9870)
+        live = re.search(r"^fs_namesystem_num_live_data_nodes\{[^}]*\} (\S+)$", text, re.M)
+        return (float(live.group(1)) if live else None), text
+    # The metric is there at once; the count reaches 3 once every DataNode has reported to the NameNode
+    # that is active now (after an earlier scenario's failover that takes a heartbeat or two).
+    count, nn = live_datanodes()
+    assert count is not None, nn[:2000]
+    wait_for(lambda: live_datanodes()[0] == 3, timeout=60, interval=1,
+             what="3 live DataNodes in the active NameNode's metrics", on_timeout=lambda: str(live_datanodes()[0]))
     capacity = re.search(r"^fs_namesystem_capacity_total\{[^}]*\} (\S+)$", nn, re.M)
     assert capacity and float(capacity.group(1)) > 0
     dn = scrape(ha.pods("datanode")[0], 9864)
