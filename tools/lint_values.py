@@ -72,6 +72,7 @@ def check_target(target: Target) -> list[Problem]:
                         for s in subs}
         subcharts.keep_section_nulls(values, merge_user_values(*(v for _, v in loaded)), subs, sub_defaults)
     problems = _check_chart(chart_dir, schema, values)
+    problems += _rule_problems(target, {p.path for p in problems})
     texts = {} if target.is_defaults else {label: Path(p).read_text(encoding="utf-8") for p, label in target.files}
     duplicates = [
         Problem(label, key, f"set twice in one mapping, at line {first} and again at line {again}: Helm keeps "
@@ -83,6 +84,33 @@ def check_target(target: Target) -> list[Problem]:
     problems = [Problem(p.file, p.path, p.message, p.allowed, *position_of(p.path, where.get(p.file, {})))
                 for p in problems]
     return duplicates + _other_chart(problems, loaded, chart_dir) + problems
+
+
+def _rule_problems(target: Target, flagged: set[str]) -> list[Problem]:
+    """The chart's semantic rules, run by Helm from templates/validate.yaml (suite.validation), on
+    the target's files, with the values the schema flagged put back at their defaults (the templates
+    expect the schema's types); problems on a flagged path are left out. A render that fails in a
+    template is one problem at the root when the schema found nothing (with schema problems the
+    render error is their consequence). Returns: list of Problem."""
+    import tempfile
+
+    import yaml
+
+    from suite import validation
+
+    files = [] if target.is_defaults else [p for p, _ in target.files]
+    try:
+        with tempfile.TemporaryDirectory(prefix="lint-values-") as tmp:
+            if flagged:  # judge the rest with the schema-flagged values back at their defaults
+                repair = Path(tmp) / "schema-flagged-defaults.yaml"
+                repair.write_text(yaml.safe_dump(validation.defaults_for(target.chart_dir, flagged)))
+                files = files + [repair]
+            found = validation.rule_problems(target.chart_dir, files)
+    except validation.RenderFailed as exc:
+        if flagged:
+            return []
+        return [Problem("", "", f"helm template fails: {exc.text}", "a values file the chart's templates render")]
+    return [p for p in found if p.path not in flagged]
 
 
 def _other_chart(problems: list[Problem], loaded: list[tuple[str, dict]], chart_dir: Path) -> list[Problem]:
@@ -112,15 +140,12 @@ def _other_chart(problems: list[Problem], loaded: list[tuple[str, dict]], chart_
 
 
 def _check_chart(chart_dir: Path, schema: dict, values: dict, prefix: str = "") -> list[Problem]:
-    """Schema problems, then rule problems on paths the schema did not flag, then the same for
-    every enabled local subchart with the values Helm would give it (paths prefixed with the
+    """Schema problems, then the same for every enabled local subchart with the values Helm would give it (paths prefixed with the
     subchart's name, e.g. ``spark.worker.resources.limits.memory``). Returns: list of Problem."""
-    from suite import paths, rules, schema_check, subcharts
+    from suite import paths, schema_check, subcharts
     from suite.yamlio import load_values
 
     problems = _suggest_subchart_level(schema_check.check_values(values, schema), subcharts.dependencies(chart_dir))
-    flagged = {p.path for p in problems}
-    problems += [p for p in rules.check(paths.chart_name(chart_dir), values) if p.path not in flagged]
     problems = [Problem(p.file, prefix + p.path, p.message, p.allowed) for p in problems]
     for sub in subcharts.dependencies(chart_dir):
         if not subcharts.enabled(values, sub.condition):
@@ -174,6 +199,25 @@ def _blame(path: str, loaded: list[tuple[str, dict]], target: Target) -> str:
         if depth >= best_depth and depth > 0:
             best, best_depth = label, depth
     return best
+
+
+def _check_all(targets: list[Target]) -> list:
+    """check_target for every target, several at once (each runs a Helm render in a subprocess).
+
+    Returns: per target, in order, its list of Problem or the UsageError it raised."""
+    import concurrent.futures
+    import os
+
+    def one(target):
+        try:
+            return check_target(target)
+        except UsageError as exc:
+            return exc
+
+    if len(targets) < 2:
+        return [one(t) for t in targets]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool:
+        return list(pool.map(one, targets))
 
 
 def discover() -> tuple[list[Target], list[str]]:
@@ -256,12 +300,12 @@ def run(argv: list[str] | None = None) -> int:
             targets = [explicit(args.chart, args.files)]
         else:
             targets, errors = discover()
-        for target in targets:
-            n_files += len(target.files)
-            try:
-                problems += check_target(target)
-            except UsageError as exc:
-                errors.append(str(exc))
+        n_files = sum(len(target.files) for target in targets)
+        for found in _check_all(targets):
+            if isinstance(found, UsageError):
+                errors.append(str(found))
+            else:
+                problems += found
     except UsageError as exc:
         errors.append(str(exc))
     except Exception as exc:  # never a traceback

@@ -1,13 +1,36 @@
 {{/*
-Fails the render with every semantic problem at once.
-Each message reads "path.to.value: what is wrong (what is allowed)", the same
-form tools/lint_values.py prints.
-Usage: include "common.validate.fail" (list "a: ..." "b: ...")
+Ends the render with every semantic problem at once. Each message reads
+"path.to.value: what is wrong (what is allowed)"; tools/lint_values.py prints the same lines with the
+file, line and column of the value.
+
+global.valuesValidation selects what a violation does:
+  fail (default)  the render fails: helm install/upgrade/template stop with "VALUES VALIDATION:" and
+                  the list, before any object reaches the cluster.
+  report          the render succeeds and carries the list as one ValuesValidationReport object per
+                  chart (kind of the group values-validation.bigdata-charts.local, which no cluster
+                  serves, so an install with violations still fails). tools/lint_values.py renders
+                  this way to get the problems of the umbrella and all its subcharts in one render:
+                  Helm stops at the first failing template.
+These templates are the only implementation of the rules.
+Usage: include "common.validate.fail" (dict "messages" $msgs "context" $)
 */}}
 {{- define "common.validate.fail" -}}
-{{- $msgs := without . "" -}}
+{{- $msgs := without .messages "" -}}
 {{- if $msgs -}}
+{{- $mode := toString (dig "valuesValidation" "fail" (.context.Values.global | default dict)) -}}
+{{- if eq $mode "report" -}}
+apiVersion: values-validation.bigdata-charts.local/v1
+kind: ValuesValidationReport
+metadata:
+  name: {{ .context.Chart.Name | quote }}
+template: {{ .context.Template.Name | quote }}
+problems:
+{{- range $msgs }}
+  - {{ . | quote }}
+{{- end }}
+{{- else -}}
 {{- fail (printf "\n\nVALUES VALIDATION:\n%s\n" (join "\n" $msgs)) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 

@@ -108,11 +108,12 @@ used by every template.
 {{- sub (sub $limit (include "spark.worker.daemonMemoryMiB" . | int)) (include "spark.worker.overheadMiB" . | int) -}}
 {{- end -}}
 
-{{/* A JVM size (512m, 2g, 1t) in MiB. */}}
+{{/* A JVM size (512m, 2g, 1t, 01g; the schema's pattern [0-9]+[kmgt]?) in MiB, as Spark reads it (JavaUtils.byteStringAs: no suffix is MiB here, leading zeros do not matter). */}}
 {{- define "spark.jvmSize.mib" -}}
 {{- $s := lower (toString .) -}}
-{{- $n := regexFind "^[0-9]+" $s | int -}}
-{{- $unit := trimPrefix (toString $n) $s -}}
+{{- $digits := regexFind "^[0-9]+" $s -}}
+{{- $n := $digits | atoi -}}
+{{- $unit := trimPrefix $digits $s -}}
 {{- if eq $unit "t" }}{{ mul $n 1048576 }}{{ else if eq $unit "g" }}{{ mul $n 1024 }}{{ else if eq $unit "k" }}{{ div $n 1024 }}{{ else }}{{ $n }}{{ end -}}
 {{- end -}}
 

@@ -1,13 +1,12 @@
-"""The spark chart's semantic rules (tools/suite/rules/spark.py) on its real values.yaml."""
+"""The spark chart's semantic rules (templates/validate.yaml) run by Helm on its real values.yaml, as
+tools/lint_values.py runs them."""
 import copy
 
 import pytest
 import yaml
 
-from _tools_path import ROOT
-from suite import rules
-from suite.merge import merge_values
-from suite.rules import spark
+from conftest import ROOT
+from chart_rules import rule_problems
 
 VALUES = ROOT / "charts" / "spark" / "values.yaml"
 
@@ -17,13 +16,28 @@ def defaults():
     return yaml.safe_load(VALUES.read_text())
 
 
+def worker_env(*overrides):
+    """{name: value} of the Spark worker container's env in a render with ``overrides`` (dicts)."""
+    import tempfile
+    from pathlib import Path
+
+    from suite import helm, validation
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for i, override in enumerate(overrides):
+            files.append(Path(tmp) / f"v{i}.yaml")
+            files[-1].write_text(yaml.safe_dump(override))
+        objs = helm.render(ROOT / "charts" / "spark", files, extra_args=validation.REPORT_FLAGS)
+    worker = next(o for o in objs if o["kind"] == "StatefulSet" and o["metadata"]["name"].endswith("-worker"))
+    container = worker["spec"]["template"]["spec"]["containers"][0]
+    return {e["name"]: e.get("value") for e in container.get("env", [])}
+
+
 def problems(defaults, *overrides):
-    merged = merge_values(copy.deepcopy(defaults), *overrides)
-    return {p.path: p for p in rules.check("spark", merged, "x.yaml")}
+    """{path: Problem} of the rules for ``overrides`` over the chart's defaults (``defaults`` is
+    the parsed values.yaml, which Helm reads itself)."""
+    return rule_problems("spark", *overrides)
 
-
-def test_registry():
-    assert rules.rules_for("spark") is spark.check
 
 
 def test_defaults_are_clean(defaults):
@@ -76,7 +90,7 @@ def test_each_executor_gets_its_own_overhead(defaults):
             "config": {"executorMemory": "1g", "executorCores": 1}}
     p = problems(defaults, four)
     assert "4 executors of 1024 MiB do not fit a worker's Spark memory of 2816 MiB" in p["config.executorMemory"].message
-    assert spark.worker_memory_mib(merge_values(copy.deepcopy(defaults), four))[0] == 5120 - 512 - 256 - 4 * 384
+    assert worker_env(four)["SPARK_WORKER_MEMORY"] == f"{5120 - 512 - 256 - 4 * 384}m"
 
 
 def test_worker_memory_must_leave_room_for_executors(defaults):
@@ -91,9 +105,8 @@ def test_worker_memory_must_leave_room_for_executors(defaults):
 @pytest.mark.parametrize("limit, req, cores", [("2", "1", 2), ("2500m", "1", 2), (None, "3", 3),
                                                    ("500m", "100m", 1)])
 def test_worker_cores(defaults, limit, req, cores):
-    merged = merge_values(copy.deepcopy(defaults),
-                          {"worker": {"resources": {"limits": {"cpu": limit}, "requests": {"cpu": req}}}})
-    assert spark.worker_cores(merged) == cores
+    env = worker_env({"worker": {"resources": {"limits": {"cpu": limit}, "requests": {"cpu": req}}}})
+    assert env["SPARK_WORKER_CORES"] == str(cores)
 
 
 def test_executor_cores_must_fit_the_worker(defaults):
@@ -133,15 +146,13 @@ def test_notebook_memory_limit_only_when_enabled(defaults):
     assert "rstudio.resources.limits.memory" in p
 
 
-@pytest.mark.parametrize("size, mib", [("512m", 512), ("2g", 2048), ("2G", 2048), ("1t", 1048576),
-                                       ("1024", 1024), ("2048k", 2), ("2gb", None), ("-1g", None)])
-def test_jvm_size(size, mib):
-    assert spark.jvm_size_mib(size) == mib
-
-
-def test_bad_quantity_is_reported(defaults):
-    p = problems(defaults, {"worker": {"resources": {"requests": {"cpu": "-2"}}}})
-    assert "worker.resources.requests.cpu" in p
+@pytest.mark.parametrize("size, mib", [("8192m", 8192), ("8g", 8192), ("8G", 8192), ("1t", 1048576),
+                                       ("9000", 9000), ("9437184k", 9216), ("08g", 8192)])
+def test_jvm_sizes_are_read_as_spark_reads_them(defaults, size, mib):
+    """spark.executor.memory sizes (Spark's JavaUtils.byteStringAs, MiB without a suffix; leading zeros
+    do not matter: "01g" was read as 1 MiB before) as the executor-fit rule reads them."""
+    p = problems(defaults, {"config": {"executorMemory": size}})
+    assert f"executors of {mib} MiB do not fit" in p["config.executorMemory"].message
 
 
 def test_notebook_driver_port_ranges_must_not_overlap(defaults):
@@ -220,12 +231,11 @@ def test_interpreter_properties_may_not_set_the_python_past_the_value(defaults):
 
 
 def test_the_python_table_covers_the_default_images():
-    """files/python-versions.yaml must know the images the chart installs by default, so a tag bump
-    without its Python facts fails here rather than passing every values file unjudged."""
-    from suite.rules.spark import python_versions
-    from suite.yamlio import load_values
-    chart = load_values(ROOT / "charts" / "spark" / "values.yaml")
-    table = python_versions()
+    """files/images.yaml must know the images the chart installs by default, so a tag bump without
+    its Python facts fails here rather than passing every values file unjudged."""
+    chart = yaml.safe_load((ROOT / "charts" / "spark" / "values.yaml").read_text())
+    facts = yaml.safe_load((ROOT / "charts" / "spark" / "files" / "images.yaml").read_text())
+    table = {image: {str(k): str(v) for k, v in (f.get("python") or {}).items()} for image, f in facts.items()}
     for image in (chart["image"], chart["zeppelin"]["image"]):
         assert f"{image['repository']}:{image['tag']}" in table
     environment = chart["zeppelin"]["pythonEnvironment"]["path"]
@@ -272,7 +282,7 @@ def test_properties_the_chart_sets_itself_are_refused_in_extra_and_interpreter_p
 
 def test_executor_sizes_no_worker_can_host_are_refused_wherever_they_are_set(defaults):
     # Default worker: 2 cores; Spark memory from the 4Gi limit (see worker_memory_mib).
-    spark_mib = spark.worker_memory_mib(defaults)[0]
+    spark_mib = int(worker_env()["SPARK_WORKER_MEMORY"].removesuffix("m"))
     p = problems(defaults, {"config": {"extra": {"spark.executor.cores": "3", "spark.executor.memory": "1g"}},
                             "zeppelin": {"enabled": True, "interpreter": {"sparkProperties": {
                                 "spark.executor.memory": f"{spark_mib + 1}m", "spark.executor.cores": 2}}}})

@@ -1,0 +1,24 @@
+"""Run a chart's semantic rules (its templates/validate.yaml) through Helm, as tools/lint_values.py does."""
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from suite import validation
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def rule_problems(chart, *overrides):
+    """The problems ``charts/<chart>``'s rules report for ``overrides`` (dicts, applied in order as
+    ``helm -f``) over the chart's defaults.
+
+    Returns: {path: suite.errors.Problem}. Raises: validation.RenderFailed when a template fails.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for i, override in enumerate(overrides):
+            f = Path(tmp) / f"values-{i}.yaml"
+            f.write_text(yaml.safe_dump(override))
+            files.append(f)
+        return {p.path: p for p in validation.rule_problems(ROOT / "charts" / chart, files, "x.yaml")}
