@@ -1,60 +1,7 @@
 #!/usr/bin/env python3
-"""Write every chart's values.schema.json from its builder in tools/schemas/.
-
-Usage: python tools/gen_schemas.py [--check]
-  --check  exit 1 (listing the files) when a committed schema differs from its builder.
-"""
-import argparse
-import importlib
-import json
-import pathlib
-import sys
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-CHARTS = ("hdfs", "alluxio", "spark", "umbrella")
-
-
-def render(chart):
-    """Return the schema text (str, JSON with a trailing newline) of ``chart`` (str): the
-    builder's schema with every key the chart's values.yaml sets required
-    (schemas.blocks.require_defaults), except the sections of local subcharts."""
-    import yaml
-
-    from schemas import blocks
-
-    from suite import subcharts
-
-    module = importlib.import_module(f"schemas.{chart}")
-    chart_dir = ROOT / "charts" / chart
-    defaults = yaml.safe_load((chart_dir / "values.yaml").read_text()) or {}
-    # Helm always fills a subchart's section with that chart's defaults, so it is never missing.
-    sections = {sub.name for sub in subcharts.dependencies(chart_dir)}
-    schema = blocks.require_defaults(module.schema(), defaults, skip=sections)
-    return json.dumps(schema, indent=2) + "\n"
-
-
-def main(argv=None):
-    """Write or check the schemas; return the process exit code (0 or 1)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args(argv)
-    stale = []
-    for chart in CHARTS:
-        path = ROOT / "charts" / chart / "values.schema.json"
-        text = render(chart)
-        if args.check:
-            if not path.exists() or path.read_text() != text:
-                stale.append(str(path.relative_to(ROOT)))
-        else:
-            path.write_text(text)
-            print(f"wrote {path.relative_to(ROOT)}")
-    if stale:
-        print("out of date (run python tools/gen_schemas.py): " + ", ".join(stale))
-        return 1
-    return 0
-
+"""``python tools/gen_schemas.py``: the gen-schemas command (chartsuite.cli.gen_schemas; installed as an entry point by
+``pip install -e .``, which bin/setup runs)."""
+from chartsuite.cli.gen_schemas import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

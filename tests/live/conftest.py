@@ -21,7 +21,7 @@ import pytest
 from polling import wait_for
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
-from suite import helm as suite_helm
+from chartsuite import helm as suite_helm
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LIVE_DIR = pathlib.Path(__file__).resolve().parent

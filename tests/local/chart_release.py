@@ -13,7 +13,7 @@ from pathlib import Path
 import kubelet
 import twins
 from polling import wait_for
-from suite import helm
+from chartsuite import helm
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from polling import wait_for  # noqa: F401 (re-exported: tests import it from the harness)
-from suite import helm
+from chartsuite import helm
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -62,7 +62,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from suite import quantity
+from chartsuite.model import quantity
 
 NETWORK = ipaddress.ip_network("198.18.128.0/17")
 LOCK_DIR = Path("/tmp/bigdata-charts-kubelet")

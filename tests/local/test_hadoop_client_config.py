@@ -7,7 +7,7 @@ import pytest
 import hadoop_client
 from harness import Cluster, workload
 from harness import ROOT
-from suite import helm
+from chartsuite import helm
 
 
 ok, reason = hadoop_client.available()

@@ -10,7 +10,7 @@ import pytest
 
 import hadoop_client
 from harness import ROOT, workload
-from suite import helm
+from chartsuite import helm
 
 ok, reason = hadoop_client.available()
 pytestmark = pytest.mark.skipif(not ok, reason=reason)

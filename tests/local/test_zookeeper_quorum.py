@@ -19,7 +19,7 @@ import pytest
 
 import zookeeper_server
 from harness import Cluster, wait_for
-from suite import quantity
+from chartsuite.model import quantity
 
 ok, reason = zookeeper_server.available()
 try:

@@ -2,14 +2,12 @@
 Helm major version (in parallel) and shared by all render tests."""
 import concurrent.futures
 import pathlib
-import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
+from chartsuite import helm
 
-from suite import helm  # noqa: E402
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 HELM_MAJORS = (3, 4)
 RELEASE = "rt"

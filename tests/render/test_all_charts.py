@@ -6,10 +6,11 @@ on name/instance/component only, and named ports. Chart-specific behaviour lives
 test_<chart>_render.py."""
 import pytest
 
-from check_manifests import load_user_provided, user_provided_from_values
+from chartsuite.cli.check_manifests import load_user_provided, user_provided_from_values
 from conftest import HELM_MAJORS, NAMESPACE, ROOT, application_charts, chart_profiles
 from secret_leaks import exposed_strings, secret_values
-from suite import helm, manifests
+from chartsuite import helm
+from chartsuite.checks import manifests
 
 CASES = [(chart, profile) for chart in application_charts() for profile, _ in chart_profiles(chart)]
 IDS = [f"{c}-{p}" for c, p in CASES]

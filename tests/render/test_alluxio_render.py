@@ -2,7 +2,8 @@
 import pytest
 
 from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
-from suite import helm, manifests
+from chartsuite import helm
+from chartsuite.checks import manifests
 
 CHART = ROOT / "charts" / "alluxio"
 PROFILES = [p for p, _ in chart_profiles("alluxio")]

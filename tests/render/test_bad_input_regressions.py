@@ -5,8 +5,8 @@ import pytest
 
 from bad_input_judge import run
 from conftest import HELM_MAJORS, ROOT
-from suite.errors import Problem
-from suite.schema_check import explain
+from chartsuite.errors import Problem
+from chartsuite.checks.schema_check import explain
 from jsonschema import Draft7Validator
 
 

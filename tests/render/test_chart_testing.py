@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT
-from suite import helm
+from chartsuite import helm
 
 CT = ROOT / ".tools" / "ct" / "ct"
 pytestmark = pytest.mark.skipif(not CT.is_file(), reason="chart-testing's ct is not built (bin/setup builds it with Go)")

@@ -2,7 +2,7 @@
 examples): no failed check except the IDs in checkov-skips.yaml (each with its reason) and the
 per-resource `checkov.io/skip<N>` annotations the charts render; no skip that is not needed any more.
 
-One checkov process scans every profile (tools/suite/checkov_scan.py explains how profiles are kept
+One checkov process scans every profile (tools/chartsuite/checks/checkov_scan.py explains how profiles are kept
 apart); with pytest-xdist the first worker runs it and the others read its result. The scan also
 holds a deliberately broken "selftest" input, so the tests below show the checks fail on it."""
 import fcntl
@@ -12,9 +12,10 @@ import pytest
 import yaml
 
 from conftest import NAMESPACE, RELEASE, ROOT, application_charts, chart_profiles
-from suite import checkov_scan, helm
-from suite.errors import UsageError
-from suite.paths import display_path
+from chartsuite.checks import checkov_scan
+from chartsuite import helm
+from chartsuite.errors import UsageError
+from chartsuite.model.paths import display_path
 
 SKIPS_FILE = checkov_scan.SKIPS_FILE
 SELFTEST = "selftest"

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
-from suite import helm
+from chartsuite import helm
 
 CHART = ROOT / "charts" / "hdfs"
 PROFILES = [p for p, _ in chart_profiles("hdfs")]

@@ -4,7 +4,8 @@ nothing of it when the feature is off (the default)."""
 import pytest
 
 from conftest import NAMESPACE, RELEASE, ROOT, find, one
-from suite import helm, manifests
+from chartsuite import helm
+from chartsuite.checks import manifests
 from test_hdfs_render import FULL, containers, env, site
 
 CHART = ROOT / "charts" / "hdfs"

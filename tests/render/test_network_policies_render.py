@@ -1,12 +1,13 @@
-"""NetworkPolicies of every chart and profile, evaluated with suite.netpol: who may reach which
+"""NetworkPolicies of every chart and profile, evaluated with netpol: who may reach which
 port. Each profile's rendered pods (plus synthetic ones: an unlabelled pod, a labelled client, a
 client in another namespace, the ingress controller) are checked against the intended matrix
 below: the components that need a port reach it, everything else is denied."""
 import pytest
 
 from conftest import HELM_MAJORS, NAMESPACE, RELEASE, chart_profiles, find
-from suite import helm, netpol
-from suite.netpol import Pod
+from chartsuite import helm
+import netpol
+from netpol import Pod
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 NODE_IP = "10.20.0.7"  # address host-network pods connect from in these tests

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import NAMESPACE, RELEASE, ROOT, application_charts, chart_profiles
 from secret_leaks import secret_values
-from suite import helm
+from chartsuite import helm
 
 CASES = [(chart, profile) for chart in application_charts() for profile, _ in chart_profiles(chart)]
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import HELM_MAJORS, ROOT, application_charts
-from suite import helm
+from chartsuite import helm
 
 
 @pytest.mark.parametrize("major", HELM_MAJORS)

@@ -9,8 +9,8 @@ import shlex
 import pytest
 
 from conftest import ROOT
-from suite import helm
-from suite.yamlio import load_values
+from chartsuite import helm
+from chartsuite.model.yamlio import load_values
 
 
 def install_blocks():

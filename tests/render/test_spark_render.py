@@ -8,8 +8,9 @@ import subprocess
 import pytest
 
 from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
-from suite import helm, manifests
-from check_manifests import load_user_provided
+from chartsuite import helm
+from chartsuite.checks import manifests
+from chartsuite.cli.check_manifests import load_user_provided
 
 CHART = ROOT / "charts" / "spark"
 PROFILES = [p for p, _ in chart_profiles("spark")]

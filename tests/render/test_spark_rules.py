@@ -21,7 +21,8 @@ def worker_env(*overrides):
     import tempfile
     from pathlib import Path
 
-    from suite import helm, validation
+    from chartsuite import helm
+    from chartsuite.helm import validation
     with tempfile.TemporaryDirectory() as tmp:
         files = []
         for i, override in enumerate(overrides):

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import HELM_MAJORS, ROOT
 from rules_modes import assert_modes_agree, lint_paths
-from suite import helm
+from chartsuite import helm
 
 CHART = ROOT / "charts" / "spark"
 

@@ -4,10 +4,10 @@ import copy
 
 import pytest
 
-import stack
+from chartsuite.cli import stack
 from conftest import RELEASE
-from suite import checkov_scan
-from suite.errors import UsageError
+from chartsuite.checks import checkov_scan
+from chartsuite.errors import UsageError
 from test_checkov import BROKEN_INPUT
 
 try:

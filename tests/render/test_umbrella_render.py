@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find
-from suite import helm, manifests
+from chartsuite import helm
+from chartsuite.checks import manifests
 
 UMBRELLA = ROOT / "charts" / "umbrella"
 

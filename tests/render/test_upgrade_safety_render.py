@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from conftest import ROOT, application_charts
-from suite import helm, upgrade
+from chartsuite import helm
+from chartsuite.checks import upgrade
 
 
 @pytest.mark.parametrize("chart", application_charts())

@@ -87,7 +87,7 @@ def text_paths(text: str) -> list[tuple]:
 def lint_names(problems: Iterable[Any], mutated: str) -> bool:
     """True when some lint problem names the mutated value (see module docstring).
 
-    Args: problems: objects with .path, .message and .allowed (suite.errors.Problem);
+    Args: problems: objects with .path, .message and .allowed (chartsuite.errors.Problem);
         mutated: dotted path.  Returns: bool.
     """
     want = split_path(mutated)
@@ -273,9 +273,9 @@ def run(root, chart: str, user: dict, mutated: str, major: int = 4, release: str
     from pathlib import Path
 
     import yaml
-    from lint_values import Target, check_target
-    from suite import helm as helm_tool
-    from suite import manifests
+    from chartsuite.cli.lint_values import Target, check_target
+    from chartsuite import helm as helm_tool
+    from chartsuite.checks import manifests
 
     chart_dir = Path(root) / "charts" / chart
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from suite import validation
+from chartsuite.helm import validation
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -13,7 +13,7 @@ def rule_problems(chart, *overrides):
     """The problems ``charts/<chart>``'s rules report for ``overrides`` (dicts, applied in order as
     ``helm -f``) over the chart's defaults.
 
-    Returns: {path: suite.errors.Problem}. Raises: validation.RenderFailed when a template fails.
+    Returns: {path: chartsuite.errors.Problem}. Raises: validation.RenderFailed when a template fails.
     """
     with tempfile.TemporaryDirectory() as tmp:
         files = []

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from suite import helm, validation
+from chartsuite import helm
+from chartsuite.helm import validation
 
 ROOT = Path(__file__).resolve().parents[2]
 _LINE = re.compile(r"^[a-zA-Z][\w.\-\[\]]*: ")

@@ -18,7 +18,7 @@ copy of the profile's file, as a user editing that file would:
 - ``empty-name``: a name-like string (``*name*``, ``*Override``, ``existingSecret``...) becomes ``""``.
 
 Lists replace as a whole in Helm's merge, so a mutation inside a list copies the effective list
-into the file first. Source of the merge rules: tools/suite/merge.py (Helm's coalesce).
+into the file first. Source of the merge rules: tools/chartsuite/model/merge.py (Helm's coalesce).
 """
 from __future__ import annotations
 
@@ -37,9 +37,10 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
 
 from hypothesis import strategies as st  # noqa: E402
 
-from suite import merge, subcharts
-from suite.schema_check import format_path
-from suite.yamlio import load_values
+from chartsuite.model import merge
+from chartsuite.model import subcharts
+from chartsuite.checks.schema_check import format_path
+from chartsuite.model.yamlio import load_values
 
 KINDS = ("wrong-type", "unknown-key", "out-of-range", "broken-quantity", "removed", "empty-name")
 

@@ -4,7 +4,7 @@ outcomes pass."""
 import pytest
 
 from bad_input_judge import helm_crash, helm_names, judge, lint_names, related, split_path
-from suite.errors import Problem
+from chartsuite.errors import Problem
 from values_mutations import REMOVED, Profile, apply, eligible, typos
 
 VALID = [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "b"}}]
@@ -100,7 +100,7 @@ def test_a_helm_message_that_does_not_name_the_value_is_a_failure():
 
 
 def test_a_render_that_fails_strict_validation_is_a_failure():
-    from suite import manifests
+    from chartsuite.checks import manifests
 
     bad = [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": 1}}]
     errors = manifests.validate_objects(bad)

@@ -66,9 +66,8 @@ def test_readme_generator_refuses_a_value_without_a_description(tmp_path):
     """Every README parameter row says what the value is: a schema without a description for a
     documented value stops the generator, naming the value."""
     import json
-    import sys
-    sys.path.insert(0, str(ROOT / "tools"))
-    import gen_readme
+
+    from chartsuite.cli import gen_readme
     (tmp_path / "values.yaml").write_text("server:\n  replicaCount: 1\n  image: x\n")
     (tmp_path / "values.schema.json").write_text(json.dumps({"properties": {"server": {
         "type": "object", "description": "The server", "properties": {

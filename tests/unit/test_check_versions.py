@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-import check_versions as cv
+from chartsuite.cli import check_versions as cv
 
 
 @pytest.mark.parametrize("lower, higher", [

@@ -1,11 +1,11 @@
-"""suite.checkov_scan without checkov: how findings are judged against the skip list and the skip
+"""chartsuite.checks.checkov_scan without checkov: how findings are judged against the skip list and the skip
 annotations, how checkov's JSON is read, and how the scan copies are written."""
 import pytest
 import yaml
 
-from suite import checkov_scan
-from suite.errors import UsageError
-from suite.checkov_scan import Finding, ScanFile
+from chartsuite.checks import checkov_scan
+from chartsuite.errors import UsageError
+from chartsuite.checks.checkov_scan import Finding, ScanFile
 
 FILES = {
     "p000-a.yaml": ScanFile("a [ci/a-values.yaml]", "--p000"),

@@ -1,4 +1,4 @@
-"""suite.footprint on hand-written objects (expected numbers worked out by hand in each test), and
+"""chartsuite.checks.footprint on hand-written objects (expected numbers worked out by hand in each test), and
 tools/footprint.py run as users run it on the hdfs chart's laptop example."""
 import json
 import subprocess
@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from _tools_path import ROOT
-from suite.errors import UsageError
-from suite.footprint import cores, footprint, over_capacity, pod_amounts, size, totals_line
+from chartsuite.model.paths import REPO_ROOT as ROOT
+from chartsuite.errors import UsageError
+from chartsuite.checks.footprint import cores, footprint, over_capacity, pod_amounts, size, totals_line
 
 CLI = ROOT / "tools" / "footprint.py"
 HDFS = ROOT / "charts" / "hdfs"
@@ -180,7 +180,7 @@ def test_formatting_and_capacity():
 
 # ---------------------------------------------------------------- CLI on the hdfs chart
 def _helm_or_skip():
-    from suite import helm
+    from chartsuite import helm
 
     try:
         helm.helm_binary(4)
@@ -196,8 +196,8 @@ def cli(*args):
 @pytest.mark.skipif(not LAPTOP.is_file(), reason="examples/hdfs-kind-laptop.yaml not written yet")
 def test_cli_laptop_totals_match_the_rendered_resources():
     _helm_or_skip()
-    from suite import helm
-    from suite.quantity import parse_quantity
+    from chartsuite import helm
+    from chartsuite.model.quantity import parse_quantity
 
     objects = helm.render(HDFS, [LAPTOP], release="hdfs")
     # independent sum: per pod and resource, max(largest init container, sum of containers)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from suite.dotted import get
+from chartsuite.model.dotted import get
 
 ROOT = Path(__file__).resolve().parents[2]
 TWINS = sorted((ROOT / "twins").glob("*/image.yaml"))

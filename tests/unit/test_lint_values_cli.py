@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from _tools_path import ROOT
+from chartsuite.model.paths import REPO_ROOT as ROOT
 
 CLI = ROOT / "tools" / "lint_values.py"
 DEMO = ROOT / "tests" / "fixtures" / "charts" / "demo"
@@ -170,7 +170,7 @@ def test_a_key_set_twice_is_reported_with_both_lines(tmp_path):
 
 
 def test_duplicate_keys_inside_lists_and_at_the_top():
-    from suite.yamlio import duplicate_keys
+    from chartsuite.model.yamlio import duplicate_keys
     text = "a: 1\nlist:\n  - name: x\n    name: y\na: 2\n"
     assert duplicate_keys(text) == [("list[0].name", 3, 4, 5), ("a", 1, 5, 1)]
     assert duplicate_keys("a: 1\nb:\n  a: 2\n") == []
@@ -204,7 +204,7 @@ def test_a_values_file_for_another_chart_is_named(tmp_path):
 
 
 def test_a_problem_on_a_key_the_file_does_not_set_points_at_the_closest_key_it_sets():
-    from suite.yamlio import position_of, positions
+    from chartsuite.model.yamlio import position_of, positions
     where = positions("server:\n  persistence:\n    size: 1Gi\nlist:\n  - a\n  - b\n")
     assert position_of("server.persistence.size", where) == (3, 5)
     assert position_of("server.persistence.storageClass", where) == (2, 3)

@@ -2,8 +2,7 @@ import copy
 
 import pytest
 
-import _tools_path  # noqa: F401
-from suite.manifests import (check_containers, check_references, schema_version,
+from chartsuite.checks.manifests import (check_containers, check_references, schema_version,
                              supported_versions, validate_objects)
 
 LABELS = {"app.kubernetes.io/name": "demo", "app.kubernetes.io/component": "server"}
@@ -139,7 +138,7 @@ def test_jobs_and_helm_test_pods_need_no_probes():
 
 
 def test_user_provided_names_come_from_existing_object_keys(tmp_path):
-    from check_manifests import user_provided_from_values
+    from chartsuite.cli.check_manifests import user_provided_from_values
 
     f = tmp_path / "v.yaml"
     f.write_text("a:\n  auth:\n    existingSecret: pw\n  persistence:\n    existingClaim: ''\n"

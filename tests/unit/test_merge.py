@@ -1,5 +1,4 @@
-import _tools_path  # noqa: F401
-from suite.merge import coalesce, merge_user_values, merge_values
+from chartsuite.model.merge import coalesce, merge_user_values, merge_values
 
 DEFAULTS = {"a": {"b": 1, "c": {"d": 2, "e": 3}}, "list": [1, 2, 3], "s": "x", "gone": {"k": 1}}
 

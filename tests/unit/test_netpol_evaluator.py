@@ -1,10 +1,9 @@
-"""suite.netpol: the NetworkPolicy evaluator the render tests rely on, checked on hand-written
+"""netpol: the NetworkPolicy evaluator the render tests rely on, checked on hand-written
 policies whose answers follow the NetworkPolicy API documentation, and shown to catch broken ones."""
 import pytest
 
-import _tools_path  # noqa: F401
-from suite import netpol
-from suite.netpol import Pod
+import netpol
+from netpol import Pod
 
 NS = "data"
 

@@ -1,12 +1,13 @@
-"""suite.password_secrets: which Secrets a values file expects, and random passwords."""
+"""chartsuite.checks.password_secrets: which Secrets a values file expects, and random passwords."""
 import yaml
 
-import _tools_path  # noqa: F401
-from suite import password_secrets
+from chartsuite.model.paths import REPO_ROOT
+
+from chartsuite.checks import password_secrets
 
 
 def test_expected_secrets_of_the_laptop_example():
-    values = yaml.safe_load(open(_tools_path.ROOT / "examples" / "stack-kind-laptop.yaml"))
+    values = yaml.safe_load(open(REPO_ROOT / "examples" / "stack-kind-laptop.yaml"))
     assert password_secrets.expected(values) == {"notebooks": {"zeppelin", "rstudio"}}
 
 

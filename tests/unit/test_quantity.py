@@ -2,8 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-import _tools_path  # noqa: F401
-from suite.quantity import is_positive_quantity, parse_quantity
+from chartsuite.model.quantity import is_positive_quantity, parse_quantity
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,6 +1,5 @@
-import _tools_path  # noqa: F401
-from suite.errors import Problem
-from suite.schema_check import check_values, format_path
+from chartsuite.errors import Problem
+from chartsuite.checks.schema_check import check_values, format_path
 
 SCHEMA = {
     "$schema": "http://json-schema.org/draft-07/schema#",

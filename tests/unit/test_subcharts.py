@@ -1,8 +1,7 @@
-"""suite.subcharts: Helm's condition rule and the values a subchart receives."""
+"""chartsuite.model.subcharts: Helm's condition rule and the values a subchart receives."""
 from pathlib import Path
 
-import _tools_path  # noqa: F401
-from suite import subcharts
+from chartsuite.model import subcharts
 
 ROOT = Path(__file__).resolve().parents[2]
 

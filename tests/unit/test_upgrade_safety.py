@@ -1,4 +1,4 @@
-"""tools/suite/upgrade.py: immutable-field changes between two renders (Kubernetes API: apps/v1
+"""tools/chartsuite/checks/upgrade.py: immutable-field changes between two renders (Kubernetes API: apps/v1
 StatefulSetSpec selector/serviceName/volumeClaimTemplates/podManagementPolicy, Deployment and
 DaemonSet selector, Service clusterIP, PersistentVolumeClaim spec, Job template)."""
 import copy
@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from _tools_path import ROOT
-from suite.upgrade import immutable_changes, is_note
+from chartsuite.model.paths import REPO_ROOT as ROOT
+from chartsuite.checks.upgrade import immutable_changes, is_note
 
 SELECTOR = {"matchLabels": {"app.kubernetes.io/name": "hdfs", "app.kubernetes.io/component": "datanode"}}
 

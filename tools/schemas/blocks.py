@@ -9,7 +9,7 @@ the API server validates them.
 Kubernetes pass-through objects (affinity, tolerations, topology spread constraints, security
 contexts, extra env/volumes/mounts) are checked against the Kubernetes API schema itself: their
 definitions are copied from kubernetes-validate's strict schemas of Kubernetes 1.29 (the oldest
-version the suite validates renders against, suite.manifests.DEFAULT_KUBE_VERSIONS) into the
+version the suite validates renders against, chartsuite.checks.manifests.DEFAULT_KUBE_VERSIONS) into the
 document's ``definitions``, so a typo or a wrong type there fails ``helm install`` with the value's
 path instead of rendering an object the API server rejects.
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from .dotted import get
-from .merge import merge_values
+from chartsuite.model.dotted import get
+from chartsuite.model.merge import merge_values
 
 
 @dataclass

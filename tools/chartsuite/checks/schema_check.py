@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-from .errors import Problem, UsageError
+from chartsuite.errors import Problem, UsageError
 
 _JSON_TYPE = {bool: "boolean", int: "integer", float: "number", str: "string",
               list: "list", dict: "map", type(None): "null"}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import UsageError
+from chartsuite.errors import UsageError
 
 try:  # the C loader is several times faster when libyaml is present
     _Loader = yaml.CSafeLoader

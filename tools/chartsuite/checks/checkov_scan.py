@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .errors import UsageError
-from .paths import REPO_ROOT, TOOLS_BIN_DIR
+from chartsuite.errors import UsageError
+from chartsuite.model.paths import REPO_ROOT, TOOLS_BIN_DIR
 
 SKIP_ANNOTATION_PREFIX = "checkov.io/skip"
 INSTANCE_LABEL = "app.kubernetes.io/instance"

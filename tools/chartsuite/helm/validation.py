@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from . import helm
-from .errors import Problem
+from chartsuite import helm
+from chartsuite.errors import Problem
 
 REPORT_KIND = "ValuesValidationReport"
 REPORT_FLAGS = ("--skip-schema-validation", "--set", "global.valuesValidation=report")

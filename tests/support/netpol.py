@@ -86,7 +86,7 @@ def policies_from_objects(objects: list[dict]) -> list[dict]:
     policies = [o for o in objects if o.get("kind") == "NetworkPolicy"]
     for policy in policies:
         if "Egress" in _policy_types(policy):
-            raise ValueError(f"NetworkPolicy {policy['metadata']['name']}: Egress is not evaluated by suite.netpol")
+            raise ValueError(f"NetworkPolicy {policy['metadata']['name']}: Egress is not evaluated by netpol")
     return policies
 
 

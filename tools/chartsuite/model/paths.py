@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 CHARTS_DIR = REPO_ROOT / "charts"
 EXAMPLES_DIR = REPO_ROOT / "examples"
 TOOLS_BIN_DIR = REPO_ROOT / ".tools"

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Callable
 
-from .errors import UsageError
+from chartsuite.errors import UsageError
 
 
 def chart_and_values(chart: str, values) -> "Path":

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .errors import UsageError
-from .paths import TOOLS_BIN_DIR
+from chartsuite.errors import UsageError
+from chartsuite.model.paths import TOOLS_BIN_DIR
 
 DEFAULT_TIMEOUT = 300
 

@@ -11,7 +11,7 @@ Sources:
   https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers
 - A container that sets a limit but no request gets the limit as its request (API defaulting):
   https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
-- Quantities: suite.quantity (k8s.io/apimachinery resource.Quantity).
+- Quantities: chartsuite.model.quantity (k8s.io/apimachinery resource.Quantity).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .quantity import parse_quantity
+from chartsuite.model.quantity import parse_quantity
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 NAME_LABEL, COMPONENT_LABEL = "app.kubernetes.io/name", "app.kubernetes.io/component"
@@ -244,7 +244,7 @@ def footprint(objects, daemonset_nodes: int = 1) -> Report:
     PersistentVolumeClaim once (grouped with the workload that mounts it, else by its own labels).
     Memory-medium emptyDir sizeLimits are summed separately (they count against the pod's memory).
     Groups: ``<app.kubernetes.io/name>/<app.kubernetes.io/component>`` of the workload.
-    Args: objects: rendered objects (suite.helm.render); daemonset_nodes: int >= 0.
+    Args: objects: rendered objects (chartsuite.helm.render); daemonset_nodes: int >= 0.
     Returns: Report.  Raises: ValueError for a value that is not a quantity (message names the
         object, container and field) or a negative daemonset_nodes.
     """

@@ -37,9 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import UsageError
-from .paths import REPO_ROOT
-from .quantity import parse_quantity
+from chartsuite.errors import UsageError
+from chartsuite.model.paths import REPO_ROOT
+from chartsuite.model.quantity import parse_quantity
+from chartsuite import helm
 
 HOOK_ANNOTATION = "helm.sh/hook"
 
@@ -349,7 +350,6 @@ def check_charts(charts: list[str], base: str | None = None, root: Path = REPO_R
     Returns: list of ChartResult in the order of charts.
     Raises: UsageError for an unknown revision or a missing Helm 4.
     """
-    from . import helm
 
     say = progress or (lambda _msg: None)
     root = Path(root)

@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""Check the whole suite, then install a profile when a cluster is reachable.
+
+For every application chart and every profile (chart defaults, charts/<chart>/ci/*-values.yaml,
+examples/*.yaml naming the chart): lint the values (schema + semantic rules), render with Helm 4
+(and Helm 3 with ``--helm both``) and validate the objects (strict Kubernetes schemas, references,
+container resources/probes) and print each profile's footprint (pods, CPU/memory requests and limits,
+storage; tools/footprint.py); then run checkov once over the Helm 4 renders (failed checks not on
+the documented skip list, tests/render/checkov-skips.yaml, are problems). Then, when the current kubeconfig reaches a cluster, install the chosen
+profile with ``helm upgrade --install --wait --timeout 15m`` (atomic); otherwise say why the install
+was skipped and exit 0 if every check passed.
+
+  bin/stack [--helm 4|3|both] [--kube-version 1.29 ...] [--install examples/x.yaml] [--no-install]
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+from chartsuite.errors import UsageError
+from chartsuite import helm
+from chartsuite.checks import checkov_scan
+from chartsuite.checks import footprint
+from chartsuite.checks import password_secrets
+from chartsuite.cli import exit_with
+from chartsuite.model import paths
+from chartsuite.model.paths import display_path
+from chartsuite.model.yamlio import load_values
+from chartsuite.cli import lint_values
+from chartsuite.cli.check_manifests import check_objects
+from chartsuite.cli.check_manifests import load_user_provided, user_provided_from_values
+
+DEFAULT_INSTALL = "examples/stack-kind-laptop.yaml"
+DEFAULT_KUBE = ("1.29", "1.35")
+CHECK_NAMESPACE = "bigdata"  # namespace of the checked renders (an install uses its own)
+
+
+def say(msg: str) -> None:
+    """Print a progress line (flushed, so it shows up live under CI)."""
+    print(f"stack: {msg}", flush=True)
+
+
+@dataclass
+class Profile:
+    """A chart plus the values files of one configuration (empty list: chart defaults)."""
+
+    chart_dir: Path
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+
+        what = ", ".join(display_path(f) for f in self.files) or "defaults"
+        return f"{self.chart_dir.name} [{what}]"
+
+
+def discover_profiles() -> tuple[list[Profile], list[str]]:
+    """Every (chart, values files) profile of the repo.  Returns: (profiles, usage errors)."""
+    targets, errors = lint_values.discover()
+    profiles = [Profile(t.chart_dir, [] if t.is_defaults else [p for p, _ in t.files]) for t in targets]
+    return profiles, errors
+
+
+def lint_profiles(profiles: list[Profile]) -> int:
+    """Values lint of every profile (suite modules, no subprocess).  Returns: number of problems."""
+    count = 0
+    for prof in profiles:
+        files = [(f, display_path(f)) for f in prof.files] or \
+            [(prof.chart_dir / "values.yaml", display_path(prof.chart_dir / "values.yaml"))]
+        target = lint_values.Target(prof.chart_dir, files, is_defaults=not prof.files)
+        try:
+            problems = lint_values.check_target(target)
+        except UsageError as exc:
+            say(f"lint {prof.label}: ERROR {exc}")
+            count += 1
+            continue
+        for p in problems:
+            say(f"  {p.format()}")
+        count += len(problems)
+        say(f"lint {prof.label}: {'ok' if not problems else f'{len(problems)} problems'}")
+    return count
+
+
+def render_and_check(prof: Profile, major: int, kube: tuple[str, ...], user_provided,
+                     with_footprint: bool = False) -> tuple[str, list[str], float, list[dict], str | None]:
+    """Render one profile with one Helm (namespace CHECK_NAMESPACE) and run every manifest check;
+    with_footprint: also the profile's footprint totals line (chartsuite.checks.footprint, DaemonSets on 1 node).
+    Returns: (label, problems, seconds, rendered objects ([] when the render failed), footprint
+    line or None)."""
+
+    start = time.monotonic()
+    label = f"{prof.label} helm{major}"
+    try:
+        objects = helm.render(prof.chart_dir, prof.files, release=prof.chart_dir.name,
+                              namespace=CHECK_NAMESPACE, major=major)
+    except helm.RenderError as exc:
+        return label, [f"render failed: {exc.stderr.strip()}"], time.monotonic() - start, [], None
+    problems = check_objects(objects, kube, user_provided)
+    line = None
+    if with_footprint:
+        try:
+            line = footprint.totals_line(footprint.footprint(objects), prof.label)
+        except ValueError as exc:
+            problems.append(f"footprint: {exc}")
+    return label, problems, time.monotonic() - start, objects, line
+
+
+def checkov_problems(renders: dict[str, list[dict]]) -> list[str]:
+    """checkov once over ``renders`` (profile label -> objects, rendered into CHECK_NAMESPACE with
+    the chart name as release), judged against the skip list tests/render/checkov-skips.yaml and
+    the charts' per-object skip annotations (chartsuite.checks.checkov_scan).
+    Returns: one line per failed check not skipped (check ID, resource, profile); [] when clean.
+    Raises: UsageError when checkov is missing (bin/setup installs it) or fails to run."""
+    import tempfile
+
+
+    skips = checkov_scan.load_skips(checkov_scan.SKIPS_FILE)
+    by_release: dict[str, dict[str, list[dict]]] = {}
+    for label, objects in renders.items():
+        by_release.setdefault(label.split(" ", 1)[0], {})[label] = objects
+    with tempfile.TemporaryDirectory(prefix="stack-checkov-") as tmp:
+        files = {}
+        for release, profiles in by_release.items():  # write_scan_dir tags by release name
+            sub = Path(tmp) / release
+            sub.mkdir()
+            files.update(checkov_scan.write_scan_dir(profiles, sub, CHECK_NAMESPACE, release))
+        findings = checkov_scan.parse_report(checkov_scan.run_checkov(tmp), files)
+    verdict = checkov_scan.evaluate(findings, skips, files)
+    problems = verdict.failure_lines(files)
+    passed = sum(1 for f in findings if f.status == "passed" and not files[f.file].twin)
+    say(f"checkov: {len(renders)} renders, {passed} checks passed, {len(verdict.failures)} failed, "
+        f"{sum(verdict.skipped_by_list.values())} skipped by the list and "
+        f"{len(verdict.skipped_by_annotation)} by the charts' annotations, each with its reason")
+    return problems
+
+
+def cluster_reachable(timeout: float = 5.0) -> tuple[bool, str]:
+    """Whether the current kubeconfig reaches a Kubernetes API server (GET /version within timeout).
+
+    Returns: (reachable, reason or server version).
+    """
+    try:
+        from kubernetes import client, config
+        from kubernetes.config.config_exception import ConfigException
+    except ImportError as exc:
+        return False, f"kubernetes client not installed ({exc}); run bin/setup"
+    try:
+        config.load_kube_config()
+    except (ConfigException, FileNotFoundError, OSError) as exc:
+        try:
+            config.load_incluster_config()
+        except ConfigException:
+            return False, f"no usable kubeconfig: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+    try:
+        info = client.VersionApi().get_code(_request_timeout=timeout)
+        return True, f"server {info.git_version}"
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return False, f"API server did not answer /version within {timeout:.0f}s: {text[:200]}"
+
+
+def ensure_password_secrets(values_file: Path, namespace: str) -> None:
+    """Create the namespace and every password Secret the values file expects but the cluster lacks
+    (chartsuite.checks.password_secrets), with random passwords; print how to read them, never the values.
+    Raises: kubernetes ApiException on API errors other than "not found"."""
+    from kubernetes import client
+    from kubernetes.client.rest import ApiException
+
+    wanted = password_secrets.expected(load_values(values_file, str(values_file)))
+    if not wanted:
+        return
+    core = client.CoreV1Api()
+    try:
+        core.read_namespace(namespace)
+    except ApiException as exc:
+        if exc.status != 404:
+            raise
+        core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=namespace)))
+        say(f"created namespace {namespace}")
+    for name, keys in sorted(wanted.items()):
+        try:
+            core.read_namespaced_secret(name, namespace)
+            say(f"Secret {namespace}/{name} exists: using it")
+            continue
+        except ApiException as exc:
+            if exc.status != 404:
+                raise
+        data = {k: password_secrets.random_password() for k in sorted(keys)}
+        core.create_namespaced_secret(namespace, client.V1Secret(
+            metadata=client.V1ObjectMeta(name=name, labels={"app.kubernetes.io/managed-by": "bigdata-stack-main-job"}),
+            string_data=data))
+        for key in sorted(keys):
+            say(f"created Secret {namespace}/{name} with a random '{key}'; read it with: kubectl -n {namespace} "
+                f"get secret {name} -o jsonpath='{{.data.{key}}}' | base64 -d")
+
+
+def install(chart_dir: Path, values_file: Path, release: str, namespace: str, major: int) -> int:
+    """``helm upgrade --install`` a profile and wait for it (rolls back on failure).
+    Returns: helm's exit status."""
+
+    binary = helm.helm_binary(major)
+    rollback = "--rollback-on-failure" if major >= 4 else "--atomic"
+    cmd = [binary, "upgrade", "--install", release, str(chart_dir), "-f", str(values_file),
+           "--namespace", namespace, "--create-namespace", rollback, "--wait", "--timeout", "15m"]
+    say("installing: " + " ".join(cmd))
+    return subprocess.run(cmd).returncode
+
+
+def run(argv=None) -> int:
+    """CLI entry point.  Returns: exit status (0 ok, 1 problems or failed install, 2 usage)."""
+
+    parser = argparse.ArgumentParser(prog="stack", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--helm", choices=("3", "4", "both"), default="both", help="Helm versions to render with (default both)")
+    parser.add_argument("--kube-version", action="append", dest="kube_versions")
+    parser.add_argument("--install", default=DEFAULT_INSTALL, metavar="VALUES",
+                        help=f"profile to install when a cluster is reachable (default {DEFAULT_INSTALL})")
+    parser.add_argument("--chart", help="chart of --install (default: its '# chart:' comment, else hdfs)")
+    parser.add_argument("--release", help="release name (default: stack for the umbrella, else the chart name)")
+    parser.add_argument("--namespace", help="namespace (default: bigdata for the umbrella, else the chart name)")
+    parser.add_argument("--no-install", action="store_true", help="only check, never install")
+    parser.add_argument("--workers", type=int, default=3, help="parallel renders (default 3)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    kube = tuple(args.kube_versions or DEFAULT_KUBE)
+    majors = (4, 3) if args.helm == "both" else (int(args.helm),)
+    started = time.monotonic()
+
+    profiles, errors = discover_profiles()
+    for e in errors:
+        say(f"ERROR {e}")
+    say(f"{len(profiles)} profiles in {len({p.chart_dir for p in profiles})} charts")
+
+    say("step 1/3: values lint (schema + semantic rules)")
+    failures = len(errors) + lint_profiles(profiles)
+
+    say(f"step 2/3: render with Helm {' and '.join(map(str, majors))}, validate against Kubernetes {', '.join(kube)}")
+    provided = {}
+    for prof in profiles:
+        if prof.chart_dir not in provided:
+            provided[prof.chart_dir] = load_user_provided(prof.chart_dir)
+    jobs = [(prof, major) for prof in profiles for major in majors]
+    with cf.ThreadPoolExecutor(max_workers=max(1, min(args.workers, 4))) as pool:
+        futures = [pool.submit(render_and_check, prof, major, kube,
+                               provided[prof.chart_dir] | user_provided_from_values(prof.files),
+                               major == majors[0])
+                   for prof, major in jobs]
+        renders = {}
+        for fut in cf.as_completed(futures):
+            label, problems, secs, objects, footprint_line = fut.result()
+            for p in problems:
+                say(f"  {label}: {p}")
+            failures += len(problems)
+            say(f"render {label}: {len(objects)} objects, "
+                f"{'ok' if not problems else f'{len(problems)} problems'} ({secs:.1f}s)")
+            if footprint_line:
+                say(footprint_line)
+            if label.endswith(f" helm{majors[0]}") and objects:
+                renders[label.rsplit(" ", 1)[0]] = objects
+
+    say(f"checkov over the Helm {majors[0]} renders (skip list with reasons: "
+        f"{paths.display_path(checkov_scan.SKIPS_FILE)})")
+    for p in checkov_problems(renders):
+        say(f"  {p}")
+        failures += 1
+    say(f"checks done in {time.monotonic() - started:.1f}s: "
+        f"{'all passed' if not failures else f'{failures} problems'}")
+    if failures:
+        say("install skipped: fix the problems above first")
+        return 1
+
+    say("step 3/3: install")
+    if args.no_install:
+        say("--no-install given: skipped install")
+        return 0
+    values_file = Path(args.install)
+    if not values_file.is_file():
+        raise UsageError(f"{args.install}: no such file")
+    chart_name = args.chart or lint_values.example_chart(values_file) or "hdfs"
+    chart_dir = paths.find_chart_by_name(chart_name)
+    if chart_dir is None:
+        raise UsageError(f"no chart named '{chart_name}' for {args.install}")
+    ok, reason = cluster_reachable()
+    if not ok:
+        say(f"no cluster reachable ({reason}): skipped install")
+        return 0
+    say(f"cluster reachable ({reason})")
+    release = args.release or ("stack" if chart_name == "umbrella" else chart_name)
+    namespace = args.namespace or ("bigdata" if chart_name == "umbrella" else chart_name)
+    ensure_password_secrets(values_file, namespace)
+    code = install(chart_dir, values_file, release, namespace, majors[0])
+    say("install " + ("succeeded" if code == 0 else f"FAILED (helm exit {code})"))
+    return 0 if code == 0 else 1
+
+
+def main() -> None:
+    """Run the CLI; exit statuses as in chartsuite.cli (usage errors 2, never a traceback)."""
+
+    exit_with(run, "stack")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+"""The values model: repository paths and profile discovery, YAML loading with positions, Helm-style
+merging, subchart values, quantities."""
