@@ -6,6 +6,7 @@ import pathlib
 import pytest
 
 from chartsuite import helm
+from chartsuite.model import profiles
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -15,15 +16,8 @@ NAMESPACE = "bigdata"
 
 
 def chart_profiles(chart):
-    """Return [(profile id, values file path or None)] for a chart: defaults, ci/*-values.yaml,
-    and examples whose first line is '# chart: <chart>'."""
-    chart_dir = ROOT / "charts" / chart
-    profiles = [("defaults", None)]
-    profiles += [(p.stem, p) for p in sorted((chart_dir / "ci").glob("*-values.yaml"))]
-    for example in sorted((ROOT / "examples").glob("*.yaml")):
-        if example.read_text().splitlines()[:1] == [f"# chart: {chart}"]:
-            profiles.append((f"example-{example.stem}", example))
-    return profiles
+    """[(profile id, values file or None)] of a chart (chartsuite.model.profiles: the one rule)."""
+    return profiles.chart_profiles(chart, ROOT)
 
 
 class Renders:

@@ -37,7 +37,7 @@ def report_lines(chart, values, major, tmp_path):
     render of ``charts/<chart>`` with ``values`` (dict) under Helm ``major``."""
     cmd = helm.template_cmd(ROOT / "charts" / chart, [_write(values, tmp_path)], major=major,
                             extra_args=validation.REPORT_FLAGS)
-    reports = [d for d in helm.parse_documents(helm._run(cmd, helm.DEFAULT_TIMEOUT))
+    reports = [d for d in helm.parse_documents(helm.run(cmd, helm.DEFAULT_TIMEOUT))
                if d.get("kind") == validation.REPORT_KIND]
     return {d["template"]: set(d["problems"]) for d in reports}
 

@@ -37,7 +37,7 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
 
 from hypothesis import strategies as st  # noqa: E402
 
-from chartsuite.model import merge
+from chartsuite.model import merge, profiles
 from chartsuite.model import subcharts
 from chartsuite.checks.schema_check import format_path
 from chartsuite.model.yamlio import load_values
@@ -105,19 +105,13 @@ REMOVED = _Removed()
 
 
 def load_profiles(root: Path, chart: str) -> list[Profile]:
-    """Every valid values file of a chart: its defaults, ``ci/*-values.yaml`` and the examples
-    whose first line is ``# chart: <chart>`` (for the umbrella: examples without such a line).
+    """Every valid values file of a chart: its profiles (chartsuite.model.profiles.chart_profiles).
 
     Args: root: repository root; chart: name under charts/.
     Returns: list of Profile.  Raises: UsageError when a file does not parse.
     """
     chart_dir = root / "charts" / chart
-    files: list[Path] = sorted((chart_dir / "ci").glob("*-values.yaml"))
-    for example in sorted((root / "examples").glob("*.yaml")):
-        first = example.read_text(encoding="utf-8").splitlines()[:1]
-        named = bool(first) and first[0].startswith("# chart:")
-        if first == [f"# chart: {chart}"] or (chart == "umbrella" and not named):
-            files.append(example)
+    files = [f for _, f in profiles.chart_profiles(chart, root) if f is not None]
     defaults = load_values(chart_dir / "values.yaml", str(chart_dir / "values.yaml"))
     out = [Profile(chart, "defaults", {}, effective_values(chart_dir, defaults, {}))]
     for f in files:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Iterable
 
 from chartsuite.errors import UsageError
+from chartsuite.model import profiles
 from chartsuite.model.paths import REPO_ROOT
 from chartsuite.model.quantity import parse_quantity
 from chartsuite import helm
@@ -226,18 +227,6 @@ def git(*args: str, cwd: Path | str = REPO_ROOT) -> str:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
-def chart_profiles(chart: str, root: Path = REPO_ROOT) -> list[tuple[str, Path | None]]:
-    """[(profile id, values file or None)]: defaults, charts/<chart>/ci/*-values.yaml, and
-    examples/*.yaml whose first line is ``# chart: <chart>`` (as tests/render/conftest.py)."""
-    chart_dir = Path(root) / "charts" / chart
-    profiles: list[tuple[str, Path | None]] = [("defaults", None)]
-    profiles += [(p.stem, p) for p in sorted((chart_dir / "ci").glob("*-values.yaml"))]
-    for example in sorted((Path(root) / "examples").glob("*.yaml")):
-        if example.read_text(encoding="utf-8").splitlines()[:1] == [f"# chart: {chart}"]:
-            profiles.append((f"example-{example.stem}", example))
-    return profiles
-
-
 def chart_paths(chart: str, root: Path = REPO_ROOT) -> list[str]:
     """Repository paths a chart's rendering depends on: charts/<chart>, charts/common, and every
     chart it embeds through a symlink under charts/<chart>/charts/ (recursively).  Returns: sorted
@@ -372,7 +361,7 @@ def check_charts(charts: list[str], base: str | None = None, root: Path = REPO_R
                 continue
             if commit not in trees:
                 trees[commit] = extract_charts(commit, Path(tmp) / commit, root)
-            for profile, values in chart_profiles(chart, root):
+            for profile, values in profiles.chart_profiles(chart, root):
                 jobs.append((result, profile, trees[commit] / chart, values))
 
         def render(chart_dir, values):

@@ -16,16 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-
-from chartsuite.cli import chart_and_values
-from chartsuite.errors import UsageError
 from chartsuite import helm
 from chartsuite.checks import manifests
-from chartsuite.cli import exit_with
-from chartsuite.model.yamlio import _Loader
-from chartsuite.model.yamlio import load_values
+from chartsuite.cli import chart_and_values, exit_with
+from chartsuite.errors import UsageError
+from chartsuite.model.yamlio import _Loader, load_values
 
-DEFAULT_KUBE = ("1.29", "1.35")
 
 
 def load_user_provided(chart_dir: Path) -> frozenset[str]:
@@ -99,7 +95,8 @@ def run(argv=None) -> int:
     parser.add_argument("-f", "--values", action="append", default=[], help="values file (repeatable)")
     parser.add_argument("--helm", choices=("3", "4", "both"), default="4")
     parser.add_argument("--kube-version", action="append", dest="kube_versions",
-                        help="Kubernetes version to validate against (repeatable; default 1.29 and 1.35)")
+                        help="Kubernetes version to validate against (repeatable; default: "
+                        f"{' and '.join(manifests.DEFAULT_KUBE_VERSIONS)})")
     parser.add_argument("--release", default="test")
     parser.add_argument("--namespace", default="default")
     try:
@@ -107,7 +104,7 @@ def run(argv=None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     chart_dir = chart_and_values(args.chart, args.values)
-    kube = tuple(args.kube_versions or DEFAULT_KUBE)
+    kube = tuple(args.kube_versions or manifests.DEFAULT_KUBE_VERSIONS)
     majors = (3, 4) if args.helm == "both" else (int(args.helm),)
     user_provided = load_user_provided(chart_dir) | user_provided_from_values(args.values)
     total = 0

@@ -28,7 +28,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from chartsuite.errors import UsageError
 from chartsuite.checks import upgrade
 from chartsuite.cli import exit_with

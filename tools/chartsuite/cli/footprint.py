@@ -19,7 +19,6 @@ import json
 import sys
 from pathlib import Path
 
-
 from chartsuite.cli import chart_and_values
 from chartsuite.errors import UsageError
 from chartsuite import helm

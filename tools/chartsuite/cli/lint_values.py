@@ -19,19 +19,13 @@ import re
 import sys
 from pathlib import Path
 
-
-from chartsuite.errors import Problem, UsageError
 from chartsuite.checks import schema_check
-from chartsuite.cli import chart_and_values
-from chartsuite.cli import exit_with
+from chartsuite.cli import chart_and_values, exit_with
+from chartsuite.errors import Problem, UsageError
 from chartsuite.helm import validation
-from chartsuite.model import paths
-from chartsuite.model import subcharts
+from chartsuite.model import paths, profiles, subcharts
 from chartsuite.model.merge import merge_user_values, merge_values
 from chartsuite.model.yamlio import duplicate_keys, load_values, position_of, positions
-from chartsuite.model.yamlio import load_values
-
-CHART_COMMENT = re.compile(r"^#\s*chart:\s*([A-Za-z0-9_.-]+)\s*$")
 
 
 class Target:
@@ -39,24 +33,6 @@ class Target:
 
     def __init__(self, chart_dir: Path, files: list[tuple[Path, str]], is_defaults: bool = False):
         self.chart_dir, self.files, self.is_defaults = chart_dir, files, is_defaults
-
-
-def example_chart(path: Path) -> str | None:
-    """The chart an example names in its leading comment block (``# chart: hdfs``), or None.
-
-    Args: path: example file.  Returns: chart name or None.  Raises: OSError when unreadable.
-    """
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            stripped = line.strip()
-            if not stripped:
-                continue
-            if not stripped.startswith("#"):
-                return None
-            m = CHART_COMMENT.match(stripped)
-            if m:
-                return m.group(1)
-    return None
 
 
 def check_target(target: Target) -> list[Problem]:
@@ -221,39 +197,34 @@ def _check_all(targets: list[Target]) -> list:
 
 
 def discover() -> tuple[list[Target], list[str]]:
-    """No-argument mode: every application chart's values.yaml, its ci/*-values.yaml, and every
-    examples/*.yaml. Returns: (targets, usage errors)."""
-
+    """No-argument mode: every profile of every application chart (chartsuite.model.profiles: its
+    values.yaml, its ci/*-values.yaml, the examples for it). Returns: (targets, usage errors: a chart
+    without a schema, an unreadable example, an example naming no chart of charts/)."""
     targets, errors = [], []
-    for chart_dir in paths.application_chart_dirs():
+    charts = paths.application_chart_dirs()
+    names = {chart_dir.name for chart_dir in charts}
+    for ex in profiles.examples(paths.REPO_ROOT):
+        try:
+            name = profiles.chart_of_example(ex)
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(f"{paths.display_path(ex)}: cannot read: {exc}")
+            continue
+        if name not in names:
+            errors.append(f"{paths.display_path(ex)}: names chart '{name}' but there is no such chart in charts/")
+    for chart_dir in charts:
         if not (chart_dir / "values.schema.json").is_file():
             errors.append(f"{paths.display_path(chart_dir)}: chart has no values.schema.json")
             continue
-        vals = chart_dir / "values.yaml"
-        targets.append(Target(chart_dir, [(vals, paths.display_path(vals))], is_defaults=True))
-        for ci in sorted((chart_dir / "ci").glob("*-values.yaml")):
-            targets.append(Target(chart_dir, [(ci, paths.display_path(ci))]))
-    if paths.EXAMPLES_DIR.is_dir():
-        umbrella = paths.CHARTS_DIR / "umbrella"
-        for ex in sorted(list(paths.EXAMPLES_DIR.glob("*.yaml")) + list(paths.EXAMPLES_DIR.glob("*.yml"))):
-            label = paths.display_path(ex)
-            try:
-                name = example_chart(ex)
-            except (OSError, UnicodeDecodeError) as exc:
-                errors.append(f"{label}: cannot read: {exc}")
-                continue
-            if name:
-                chart_dir = paths.find_chart_by_name(name)
-                if chart_dir is None:
-                    errors.append(f"{label}: names chart '{name}' but there is no such chart in charts/")
-                    continue
-            elif (umbrella / "Chart.yaml").is_file():
-                chart_dir = umbrella
+        try:
+            found = profiles.chart_profiles(chart_dir.name, paths.REPO_ROOT)
+        except (OSError, UnicodeDecodeError):
+            found = profiles.chart_profiles(chart_dir.name, paths.REPO_ROOT, with_examples=False)  # reported above
+        for _, values_file in found:
+            if values_file is None:
+                vals = chart_dir / "values.yaml"
+                targets.append(Target(chart_dir, [(vals, paths.display_path(vals))], is_defaults=True))
             else:
-                errors.append(f"{label}: no '# chart: <name>' comment on its first line and no "
-                              "charts/umbrella to check it against")
-                continue
-            targets.append(Target(chart_dir, [(ex, label)]))
+                targets.append(Target(chart_dir, [(values_file, paths.display_path(values_file))]))
     return targets, errors
 
 

@@ -22,22 +22,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-from chartsuite.errors import UsageError
 from chartsuite import helm
-from chartsuite.checks import checkov_scan
-from chartsuite.checks import footprint
-from chartsuite.checks import password_secrets
-from chartsuite.cli import exit_with
-from chartsuite.model import paths
+from chartsuite.checks import checkov_scan, footprint, manifests, password_secrets
+from chartsuite.cli import exit_with, lint_values
+from chartsuite.cli.check_manifests import check_objects, load_user_provided, user_provided_from_values
+from chartsuite.errors import UsageError
+from chartsuite.model import paths, profiles
 from chartsuite.model.paths import display_path
 from chartsuite.model.yamlio import load_values
-from chartsuite.cli import lint_values
-from chartsuite.cli.check_manifests import check_objects
-from chartsuite.cli.check_manifests import load_user_provided, user_provided_from_values
 
 DEFAULT_INSTALL = "examples/stack-kind-laptop.yaml"
-DEFAULT_KUBE = ("1.29", "1.35")
 CHECK_NAMESPACE = "bigdata"  # namespace of the checked renders (an install uses its own)
 
 
@@ -220,7 +214,7 @@ def run(argv=None) -> int:
     parser.add_argument("--kube-version", action="append", dest="kube_versions")
     parser.add_argument("--install", default=DEFAULT_INSTALL, metavar="VALUES",
                         help=f"profile to install when a cluster is reachable (default {DEFAULT_INSTALL})")
-    parser.add_argument("--chart", help="chart of --install (default: its '# chart:' comment, else hdfs)")
+    parser.add_argument("--chart", help="chart of --install (default: its '# chart:' comment, else umbrella)")
     parser.add_argument("--release", help="release name (default: stack for the umbrella, else the chart name)")
     parser.add_argument("--namespace", help="namespace (default: bigdata for the umbrella, else the chart name)")
     parser.add_argument("--no-install", action="store_true", help="only check, never install")
@@ -229,7 +223,7 @@ def run(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    kube = tuple(args.kube_versions or DEFAULT_KUBE)
+    kube = tuple(args.kube_versions or manifests.DEFAULT_KUBE_VERSIONS)
     majors = (4, 3) if args.helm == "both" else (int(args.helm),)
     started = time.monotonic()
 
@@ -283,7 +277,7 @@ def run(argv=None) -> int:
     values_file = Path(args.install)
     if not values_file.is_file():
         raise UsageError(f"{args.install}: no such file")
-    chart_name = args.chart or lint_values.example_chart(values_file) or "hdfs"
+    chart_name = args.chart or profiles.chart_of_example(values_file)
     chart_dir = paths.find_chart_by_name(chart_name)
     if chart_dir is None:
         raise UsageError(f"no chart named '{chart_name}' for {args.install}")

@@ -126,10 +126,10 @@ def render(chart_dir: Path | str, values_files: Iterable[Path | str] = (),
     """
     cmd = template_cmd(chart_dir, values_files, set_values, release, namespace, major,
                        kube_version, extra_args)
-    return parse_documents(_run(cmd, timeout))
+    return parse_documents(run(cmd, timeout))
 
 
-def _run(cmd: list[str], timeout: int) -> str:
+def run(cmd: list[str], timeout: int = DEFAULT_TIMEOUT) -> str:
     """Run a helm command; return its stdout. Raises RenderError (with stderr) on failure or timeout."""
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
@@ -151,7 +151,7 @@ def install_dry_run(chart_dir: Path | str, values_files: Iterable[Path | str] = 
     """
     cmd = [helm_binary(major), "install", release, str(chart_dir), "--namespace", namespace,
            "--dry-run=client"] + _value_args(values_files, None)
-    out = _run(cmd, timeout)
+    out = run(cmd, timeout)
     notes = out.split("\nNOTES:\n", 1)[1] if "\nNOTES:\n" in out else ""
     manifest = out.split("\nMANIFEST:\n", 1)[1] if "\nMANIFEST:\n" in out else ""
     manifest = manifest.split("\nNOTES:\n", 1)[0]

@@ -156,7 +156,7 @@ def rule_problems(chart_dir: Path | str, values_files: Iterable[Path | str] = ()
     """
     cmd = helm.template_cmd(chart_dir, values_files, None, major=major, extra_args=REPORT_FLAGS)
     try:
-        output = helm._run(cmd, timeout)
+        output = helm.run(cmd, timeout)
     except helm.RenderError as exc:
         if exc.returncode == -1:
             raise
