@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+import yaml
+
 from chartsuite.errors import UsageError
 from chartsuite.model.paths import REPO_ROOT, TOOLS_BIN_DIR
 
@@ -72,7 +74,6 @@ def load_skips(path: Path | str) -> dict[str, str]:
         Kubernetes check ID, a reason that is missing, not text, or shorter than 20 characters
         (a reason has to say why, not just "n/a").
     """
-    import yaml
 
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -171,7 +172,6 @@ def write_scan_dir(profiles: Mapping[str, Sequence[dict]], directory: Path | str
     Returns: dict file name -> ScanFile.
     Raises: UsageError when the directory path is hidden from checkov.
     """
-    import yaml
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     directory = Path(directory)

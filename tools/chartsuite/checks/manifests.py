@@ -6,6 +6,12 @@ import json
 import re
 from typing import Any, Iterable, Iterator
 
+from importlib_resources import files
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from kubernetes_validate import utils
+from referencing import Registry, Resource
+
 DEFAULT_KUBE_VERSIONS = ("1.29.0", "1.35.0")
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
 
@@ -21,7 +27,6 @@ def supported_versions() -> tuple[str, ...]:
 
     Returns: tuple sorted oldest first.
     """
-    from kubernetes_validate import utils
 
     return tuple(sorted(set(utils.all_versions()), key=_mm))
 
@@ -53,8 +58,6 @@ def _mm(version: str) -> tuple[int, int]:
 
 @functools.lru_cache(maxsize=None)
 def _registry(schema_dir: str):
-    from importlib_resources import files
-    from referencing import Registry, Resource
 
     base = files("kubernetes_validate").joinpath("kubernetes-json-schema", schema_dir)
     defs = json.loads(base.joinpath("_definitions.json").read_text())
@@ -65,8 +68,6 @@ def _registry(schema_dir: str):
 def _validator(schema_dir: str, filename: str):
     """Cached Draft 2020-12 validator for one kind/apiVersion schema (as kubernetes-validate
     builds it), or None when no such schema is shipped."""
-    from jsonschema import Draft202012Validator
-    from referencing import Resource
 
     registry, base = _registry(schema_dir)
     ref = base.joinpath(filename)
@@ -94,7 +95,6 @@ def validate_objects(objects: Iterable[dict], kube_versions: Iterable[str] = DEF
     Raises: ValueError for a version kubernetes-validate does not ship.
     Source: kubernetes-validate (schema files ``v<ver>-local[-strict]/<kind>-<group>-<ver>.json``).
     """
-    from jsonschema.exceptions import best_match
 
     objects = list(objects)
     out: list[str] = []

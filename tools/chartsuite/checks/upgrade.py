@@ -29,6 +29,7 @@ PersistentVolumeClaims behind: that is reported as a ``note:`` line, which does 
 from __future__ import annotations
 
 import concurrent.futures
+import copy
 import io
 import subprocess
 import tarfile
@@ -37,11 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from chartsuite import helm
 from chartsuite.errors import UsageError
 from chartsuite.model import profiles
 from chartsuite.model.paths import REPO_ROOT
 from chartsuite.model.quantity import parse_quantity
-from chartsuite import helm
 
 HOOK_ANNOTATION = "helm.sh/hook"
 
@@ -114,7 +115,6 @@ def _claim_problems(label: str, prefix: str, old: dict, new: dict, growable: boo
 def _rest_of_claim(template: dict) -> dict:
     """A claim template without the fields _claim_problems compares (quantities are compared by
     value there: 1Gi == 1024Mi)."""
-    import copy
 
     rest = copy.deepcopy(template)
     spec = rest.get("spec")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Callable
 
 from chartsuite.errors import UsageError
@@ -16,7 +17,6 @@ def chart_and_values(chart: str, values) -> "Path":
     Args: chart: chart directory as given; values: iterable of values-file paths (str or Path).
     Returns: the chart directory (Path). Raises: UsageError "<chart>: not a chart directory (no
     Chart.yaml)" or "<file>: no such file" (the first missing one)."""
-    from pathlib import Path
 
     chart_dir = Path(chart)
     if not (chart_dir / "Chart.yaml").is_file():

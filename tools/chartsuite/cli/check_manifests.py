@@ -16,12 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from chartsuite import helm
 from chartsuite.checks import manifests
 from chartsuite.cli import chart_and_values, exit_with
 from chartsuite.errors import UsageError
 from chartsuite.model.yamlio import _Loader, load_values
-
 
 
 def load_user_provided(chart_dir: Path) -> frozenset[str]:
@@ -30,7 +31,6 @@ def load_user_provided(chart_dir: Path) -> frozenset[str]:
     Args: chart_dir.  Returns: frozenset of ``name`` and ``Kind/name`` strings (empty when absent).
     Raises: UsageError when the file does not parse or is not a list of names / {kind, name} maps.
     """
-    import yaml
 
     path = chart_dir / "user-provided.yaml"
     if not path.is_file():

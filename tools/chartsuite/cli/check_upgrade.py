@@ -28,9 +28,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from chartsuite.errors import UsageError
 from chartsuite.checks import upgrade
 from chartsuite.cli import exit_with
+from chartsuite.errors import UsageError
 from chartsuite.model import paths
 
 

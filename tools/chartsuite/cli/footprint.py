@@ -19,11 +19,10 @@ import json
 import sys
 from pathlib import Path
 
-from chartsuite.cli import chart_and_values
-from chartsuite.errors import UsageError
 from chartsuite import helm
 from chartsuite.checks import footprint as fp
-from chartsuite.cli import exit_with
+from chartsuite.cli import chart_and_values, exit_with
+from chartsuite.errors import UsageError
 from chartsuite.model.quantity import parse_quantity
 
 

@@ -9,6 +9,10 @@ import importlib
 import json
 import pathlib
 import sys
+
+import yaml
+from schemas import blocks
+
 from chartsuite.model import subcharts
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -20,10 +24,6 @@ def render(chart):
     """Return the schema text (str, JSON with a trailing newline) of ``chart`` (str): the
     builder's schema with every key the chart's values.yaml sets required
     (schemas.blocks.require_defaults), except the sections of local subcharts."""
-    import yaml
-
-    from schemas import blocks
-
 
     module = importlib.import_module(f"schemas.{chart}")
     chart_dir = ROOT / "charts" / chart

@@ -14,10 +14,15 @@ then ``N files checked, M problems`` on stderr. Exit 0 clean, 1 problems, 2 usag
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
+
+import yaml
 
 from chartsuite.checks import schema_check
 from chartsuite.cli import chart_and_values, exit_with
@@ -73,10 +78,6 @@ def _rule_problems(target: Target, flagged: set[str]) -> list[Problem]:
     expect the schema's types); problems on a flagged path are left out. A render that fails in a
     template is one problem at the root when the schema found nothing (with schema problems the
     render error is their consequence). Returns: list of Problem."""
-    import tempfile
-
-    import yaml
-
 
     files = [] if target.is_defaults else [p for p, _ in target.files]
     try:
@@ -181,8 +182,6 @@ def _check_all(targets: list[Target]) -> list:
     """check_target for every target, several at once (each runs a Helm render in a subprocess).
 
     Returns: per target, in order, its list of Problem or the UsageError it raised."""
-    import concurrent.futures
-    import os
 
     def one(target):
         try:
@@ -231,7 +230,6 @@ def discover() -> tuple[list[Target], list[str]]:
 def explicit(chart: str, files: list[str]) -> Target:
     """``--chart DIR FILE...`` mode.  Returns: one Target.  Raises: UsageError for an unknown
     chart directory, a library chart, a chart without a schema, or a missing file."""
-
 
     chart_dir = Path(chart)
     if (chart_dir / "Chart.yaml").is_file():

@@ -18,9 +18,14 @@ import argparse
 import concurrent.futures as cf
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kubernetes import client, config
+from kubernetes.client.rest import ApiException
+from kubernetes.config.config_exception import ConfigException
 
 from chartsuite import helm
 from chartsuite.checks import checkov_scan, footprint, manifests, password_secrets
@@ -111,8 +116,6 @@ def checkov_problems(renders: dict[str, list[dict]]) -> list[str]:
     the charts' per-object skip annotations (chartsuite.checks.checkov_scan).
     Returns: one line per failed check not skipped (check ID, resource, profile); [] when clean.
     Raises: UsageError when checkov is missing (bin/setup installs it) or fails to run."""
-    import tempfile
-
 
     skips = checkov_scan.load_skips(checkov_scan.SKIPS_FILE)
     by_release: dict[str, dict[str, list[dict]]] = {}
@@ -140,11 +143,6 @@ def cluster_reachable(timeout: float = 5.0) -> tuple[bool, str]:
     Returns: (reachable, reason or server version).
     """
     try:
-        from kubernetes import client, config
-        from kubernetes.config.config_exception import ConfigException
-    except ImportError as exc:
-        return False, f"kubernetes client not installed ({exc}); run bin/setup"
-    try:
         config.load_kube_config()
     except (ConfigException, FileNotFoundError, OSError) as exc:
         try:
@@ -163,8 +161,6 @@ def ensure_password_secrets(values_file: Path, namespace: str) -> None:
     """Create the namespace and every password Secret the values file expects but the cluster lacks
     (chartsuite.checks.password_secrets), with random passwords; print how to read them, never the values.
     Raises: kubernetes ApiException on API errors other than "not found"."""
-    from kubernetes import client
-    from kubernetes.client.rest import ApiException
 
     wanted = password_secrets.expected(load_values(values_file, str(values_file)))
     if not wanted:

@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+import yaml
+
 from chartsuite.errors import UsageError
 from chartsuite.model.paths import TOOLS_BIN_DIR
 
@@ -93,7 +95,6 @@ def parse_documents(text: str) -> list[dict]:
     Args: text: ``helm template`` output.  Returns: list of dicts.
     Raises: RenderError when the output is not YAML or a document is not a mapping.
     """
-    import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:

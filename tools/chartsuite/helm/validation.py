@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+import yaml
+
 from chartsuite import helm
 from chartsuite.errors import Problem
 
@@ -111,7 +113,6 @@ def defaults_for(chart_dir: Path | str, paths: Iterable[str]) -> dict:
     (``hdfs.namenode.replicaCount``). Returns: nested dict for ``helm -f``.
     Raises: OSError or yaml.YAMLError when a values.yaml is unreadable.
     """
-    import yaml
 
     chart_dir = Path(chart_dir)
     own = yaml.safe_load((chart_dir / "values.yaml").read_text(encoding="utf-8")) or {}

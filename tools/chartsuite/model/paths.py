@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CHARTS_DIR = REPO_ROOT / "charts"
 EXAMPLES_DIR = REPO_ROOT / "examples"
@@ -17,7 +19,6 @@ def chart_meta(chart_dir: Path | str) -> dict:
     Raises: FileNotFoundError when there is no Chart.yaml; yaml.YAMLError when it does not parse;
         ValueError when its top level is not a mapping.
     """
-    import yaml
 
     path = Path(chart_dir) / "Chart.yaml"
     with open(path, encoding="utf-8") as fh:
