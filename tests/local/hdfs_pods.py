@@ -40,11 +40,11 @@ def available():
 # (ZooKeeper session, ZKFC) are the chart's defaults.
 HA_TEST_VALUES = {
     "ha.editLogRollPeriodSeconds": "5",
-    "hdfsSite.dfs\\.namenode\\.safemode\\.extension": "5000",
+    "configOverrides.hdfs-site\\.xml.dfs\\.namenode\\.safemode\\.extension": "5000",
     "journalnode.readinessProbe.periodSeconds": "2", "journalnode.minReadySeconds": "5",
     "namenode.readinessProbe.periodSeconds": "2", "namenode.minReadySeconds": "5",
-    "hdfsSite.dfs\\.namenode\\.decommission\\.interval": "5",
-    "hdfsSite.dfs\\.namenode\\.replication\\.work\\.multiplier\\.per\\.iteration": "10",
+    "configOverrides.hdfs-site\\.xml.dfs\\.namenode\\.decommission\\.interval": "5",
+    "configOverrides.hdfs-site\\.xml.dfs\\.namenode\\.replication\\.work\\.multiplier\\.per\\.iteration": "10",
     "config.blockSize": "1m",
 }
 

@@ -33,10 +33,11 @@ VALUES = {
     ]},
     # The worker takes no block into a directory with less free space than the block reviewer's hard
     # limit (64MB by default; ProbabilisticBufferReviewer): tiers of a few MiB need smaller limits.
-    "properties": {"alluxio.user.block.size.bytes.default": "1MB",
-                   "alluxio.user.file.writetype.default": "CACHE_THROUGH",
-                   "alluxio.worker.reviewer.probabilistic.hardlimit.bytes": "1MB",
-                   "alluxio.worker.reviewer.probabilistic.softlimit.bytes": "2MB"},
+    "configOverrides": {"alluxio-site.properties": {
+        "alluxio.user.block.size.bytes.default": "1MB",
+        "alluxio.user.file.writetype.default": "CACHE_THROUGH",
+        "alluxio.worker.reviewer.probabilistic.hardlimit.bytes": "1MB",
+        "alluxio.worker.reviewer.probabilistic.softlimit.bytes": "2MB"}},
 }
 
 

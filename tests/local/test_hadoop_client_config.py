@@ -60,7 +60,7 @@ def test_non_ha_default_fs_is_the_namenode(build, tmp_path):
 def test_a_broken_provider_class_is_caught(build, tmp_path):
     """The check can fail: a misspelt failover proxy provider does not load."""
     objects = helm.render(ROOT / "charts" / "hdfs", release="lc", namespace="data",
-                          set_values={"hdfsSite.dfs\\.client\\.failover\\.proxy\\.provider\\.lc-hdfs":
+                          set_values={"configOverrides.hdfs-site\\.xml.dfs\\.client\\.failover\\.proxy\\.provider\\.lc-hdfs":
                                       "org.apache.hadoop.hdfs.server.namenode.ha.NoSuchProvider"})
     with pytest.raises(Exception) as err:
         client_view(build, tmp_path, objects, "lc-hdfs-config")

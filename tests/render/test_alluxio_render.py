@@ -281,10 +281,10 @@ def test_s3_credentials_come_from_secrets_never_configmaps(renders):
                     "AWS_SECRET_ACCESS_KEY": {"name": "alluxio-s3-keys", "key": "secretKey"}}
 
 
-def test_properties_override_the_chart_once():
-    objects = helm.render(CHART, set_values={"properties.alluxio\\.worker\\.tieredstore\\.levels": "1",
-                                             "properties.alluxio\\.user\\.file\\.readtype\\.default": "CACHE",
-                                             "properties.alluxio\\.master\\.journal\\.folder": "/journal/x"},
+def test_config_overrides_override_the_chart_once():
+    objects = helm.render(CHART, set_values={"configOverrides.alluxio-site\\.properties.alluxio\\.worker\\.tieredstore\\.levels": "1",
+                                             "configOverrides.alluxio-site\\.properties.alluxio\\.user\\.file\\.readtype\\.default": "CACHE",
+                                             "configOverrides.alluxio-site\\.properties.alluxio\\.master\\.journal\\.folder": "/journal/x"},
                           release=RELEASE, namespace=NAMESPACE)
     p = props(objects)  # props() fails on a duplicate key
     assert p["alluxio.user.file.readtype.default"] == "CACHE"
@@ -292,12 +292,12 @@ def test_properties_override_the_chart_once():
 
 
 def test_a_false_property_overrides_the_charts_true():
-    """`properties` win even with false (sprig's merge, used before, kept the chart's true)."""
+    """configOverrides win even with false (sprig's merge, used before, kept the chart's true)."""
     base = {"hdfs.configMap": "lake-config", "hdfs.nameservice": "lake"}
     assert props(helm.render(CHART, set_values=base, release=RELEASE, namespace=NAMESPACE))[
         "alluxio.underfs.allow.set.owner.failure"] == "true"
-    objects = helm.render(CHART, set_values={**base, "properties.alluxio\\.underfs\\.allow\\.set\\.owner\\.failure": "false",
-                                             "properties.alluxio\\.user\\.file\\.writetype\\.default": "THROUGH"},
+    objects = helm.render(CHART, set_values={**base, "configOverrides.alluxio-site\\.properties.alluxio\\.underfs\\.allow\\.set\\.owner\\.failure": "false",
+                                             "configOverrides.alluxio-site\\.properties.alluxio\\.user\\.file\\.writetype\\.default": "THROUGH"},
                           release=RELEASE, namespace=NAMESPACE)
     p = props(objects)
     assert p["alluxio.underfs.allow.set.owner.failure"] == "false"
@@ -383,7 +383,7 @@ def test_helm_test_pod_round_trip(renders):
 
 def test_config_change_rolls_the_pods():
     a = one(helm.render(CHART, release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="worker")
-    b = one(helm.render(CHART, set_values={"properties.alluxio\\.user\\.block\\.size\\.bytes\\.default": "64MB"},
+    b = one(helm.render(CHART, set_values={"configOverrides.alluxio-site\\.properties.alluxio\\.user\\.block\\.size\\.bytes\\.default": "64MB"},
                         release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="worker")
     key = "checksum/config"
     assert a["spec"]["template"]["metadata"]["annotations"][key] != b["spec"]["template"]["metadata"]["annotations"][key]

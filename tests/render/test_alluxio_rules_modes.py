@@ -39,6 +39,7 @@ BAD = {
     "access-key-without-secret": {"ufs": {"credentials": {"accessKeyId": "AKIA"}}},
     "fuse-unprivileged": {"fuse": {"enabled": True, "containerSecurityContext": {
         "privileged": False, "capabilities": {"add": []}}}},
+    "old-properties": {"properties": {"alluxio.user.block.size.bytes.default": "64MB"}},
     "no-memory-limit": {"worker": {"resources": {"limits": {"memory": None}}}},
     "everything-at-once": dict(_levels(HDD, MEM, MEM), master={"replicaCount": 4},
                                hdfs={"configMap": "x"}),

@@ -268,9 +268,9 @@ def test_helm_test_pod(renders):
 
 def test_overrides_are_xml_escaped_and_win():
     # dfs.client.use.datanode.hostname is one the chart sets (false) but does not derive from a value.
-    objects = helm.render(CHART, set_values={"hdfsSite.dfs\\.test\\.special": "a&b<c>\"d'",
-                                             "hdfsSite.dfs\\.client\\.use\\.datanode\\.hostname": "true",
-                                             "coreSite.fs\\.trash\\.interval": "1440",
+    objects = helm.render(CHART, set_values={"configOverrides.hdfs-site\\.xml.dfs\\.test\\.special": "a&b<c>\"d'",
+                                             "configOverrides.hdfs-site\\.xml.dfs\\.client\\.use\\.datanode\\.hostname": "true",
+                                             "configOverrides.core-site\\.xml.fs\\.trash\\.interval": "1440",
                                              "config.replication": 2},
                           release=RELEASE, namespace=NAMESPACE)
     hdfs, core = site(objects, "hdfs-site.xml"), site(objects, "core-site.xml")
@@ -281,7 +281,7 @@ def test_overrides_are_xml_escaped_and_win():
 
 
 def test_large_numbers_are_not_written_in_exponent_form():
-    objects = helm.render(CHART, set_values={"hdfsSite.dfs\\.datanode\\.du\\.reserved": 268435456},
+    objects = helm.render(CHART, set_values={"configOverrides.hdfs-site\\.xml.dfs\\.datanode\\.du\\.reserved": 268435456},
                           release=RELEASE, namespace=NAMESPACE)
     assert site(objects, "hdfs-site.xml")["dfs.datanode.du.reserved"] == "268435456"
 
@@ -302,7 +302,7 @@ def test_global_values_apply():
 
 def test_config_change_rolls_the_pods():
     a = one(helm.render(CHART, release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="datanode")
-    b = one(helm.render(CHART, set_values={"hdfsSite.dfs\\.datanode\\.du\\.reserved": "1073741824"},
+    b = one(helm.render(CHART, set_values={"configOverrides.hdfs-site\\.xml.dfs\\.datanode\\.du\\.reserved": "1073741824"},
                         release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="datanode")
     key = "checksum/config"
     assert a["spec"]["template"]["metadata"]["annotations"][key] != b["spec"]["template"]["metadata"]["annotations"][key]
@@ -319,7 +319,7 @@ def test_each_component_rolls_only_for_what_it_reads():
     def render(**values):
         return _pod_annotations(helm.render(CHART, set_values=values, release=RELEASE, namespace=NAMESPACE))
     base = render()
-    hdfs_site = render(**{"hdfsSite.dfs\\.namenode\\.handler\\.count": "30"})
+    hdfs_site = render(**{"configOverrides.hdfs-site\\.xml.dfs\\.namenode\\.handler\\.count": "30"})
     assert hdfs_site["zookeeper"] == base["zookeeper"]
     assert all(hdfs_site[c] != base[c] for c in ("namenode", "journalnode", "datanode"))
     zoo_cfg = render(**{"zookeeper.tickTime": "3000"})

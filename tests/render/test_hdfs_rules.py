@@ -177,11 +177,12 @@ def test_quorum_pdb_of_a_single_zookeeper_is_not_checked(defaults):
 
 
 def test_owned_keys_name_the_value_to_set(defaults):
-    found = problems(defaults, {"hdfsSite": {"dfs.ha.namenodes.x": "nn0", "dfs.namenode.handler.count": 20},
-                                "coreSite": {"ha.zookeeper.quorum": "zk:2181", "fs.trash.interval": 60}})
-    assert found["hdfsSite.dfs.ha.namenodes.x"].allowed == "namenode.replicaCount"
-    assert found["coreSite.ha.zookeeper.quorum"].allowed == "zookeeper or externalZookeeper.quorum"
-    assert "hdfsSite.dfs.namenode.handler.count" not in found and "coreSite.fs.trash.interval" not in found
+    found = problems(defaults, {"configOverrides": {
+        "hdfs-site.xml": {"dfs.ha.namenodes.x": "nn0", "dfs.namenode.handler.count": 20},
+        "core-site.xml": {"ha.zookeeper.quorum": "zk:2181", "fs.trash.interval": 60}}})
+    assert found["configOverrides.hdfs-site.xml.dfs.ha.namenodes.x"].allowed == "namenode.replicaCount"
+    assert found["configOverrides.core-site.xml.ha.zookeeper.quorum"].allowed == "zookeeper or externalZookeeper.quorum"
+    assert "configOverrides.hdfs-site.xml.dfs.namenode.handler.count" not in found and "configOverrides.core-site.xml.fs.trash.interval" not in found
 
 
 def test_memory_in_millibytes_anywhere(defaults):
@@ -189,3 +190,10 @@ def test_memory_in_millibytes_anywhere(defaults):
                                 "namenode": {"resources": {"limits": {"memory": "2Gi", "cpu": "500m"}}}})
     assert found["tests.resources.requests.memory"].allowed == "a quantity such as 512Mi"
     assert not [p for p in found if p.startswith("namenode.resources")]  # cpu in millicores is right
+
+
+@pytest.mark.parametrize("old, file", [("coreSite", "core-site.xml"), ("hdfsSite", "hdfs-site.xml")])
+def test_the_old_property_keys_name_their_new_place(defaults, old, file):
+    found = problems(defaults, {old: {"fs.trash.interval": 60}})
+    assert (found[old].message, found[old].allowed) == (
+        f"moved to configOverrides.{file}", f"configOverrides: {{{file}: {{...}}}}")

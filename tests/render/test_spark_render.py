@@ -462,11 +462,11 @@ def test_headless_services_publish_not_ready_pods(renders):
 
 def test_config_change_rolls_the_pods():
     a = one(helm.render(CHART, release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="worker")
-    b = one(helm.render(CHART, set_values={"config.extra.spark\\.network\\.timeout": "300s"},
+    b = one(helm.render(CHART, set_values={"configOverrides.spark-defaults\\.conf.spark\\.network\\.timeout": "300s"},
                         release=RELEASE, namespace=NAMESPACE), "StatefulSet", component="worker")
     key = "checksum/config"
     assert a["spec"]["template"]["metadata"]["annotations"][key] != b["spec"]["template"]["metadata"]["annotations"][key]
-    assert spark_defaults([o for o in [one(helm.render(CHART, set_values={"config.extra.spark\\.network\\.timeout": "300s"}, release=RELEASE, namespace=NAMESPACE), "ConfigMap", name=f"{FULL}-config")]])["spark.network.timeout"] == "300s"
+    assert spark_defaults([o for o in [one(helm.render(CHART, set_values={"configOverrides.spark-defaults\\.conf.spark\\.network\\.timeout": "300s"}, release=RELEASE, namespace=NAMESPACE), "ConfigMap", name=f"{FULL}-config")]])["spark.network.timeout"] == "300s"
 
 
 def test_global_values_apply():

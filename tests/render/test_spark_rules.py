@@ -273,10 +273,10 @@ def test_zeppelin_password_must_survive_the_shiro_users_line(defaults):
 
 
 def test_properties_the_chart_sets_itself_are_refused_in_extra_and_interpreter_properties(defaults):
-    p = problems(defaults, {"config": {"extra": {"spark.authenticate": False, "spark.eventLog.enabled": True}},
+    p = problems(defaults, {"configOverrides": {"spark-defaults.conf": {"spark.authenticate": False, "spark.eventLog.enabled": True}},
                             "zeppelin": {"enabled": True, "interpreter": {"sparkProperties": {"spark.master": "local[*]"}}}})
-    assert set(p) == {"config.extra.spark.authenticate", "zeppelin.interpreter.sparkProperties.spark.master"}
-    assert p["config.extra.spark.authenticate"].allowed == "auth.enabled"
+    assert set(p) == {"configOverrides.spark-defaults.conf.spark.authenticate", "zeppelin.interpreter.sparkProperties.spark.master"}
+    assert p["configOverrides.spark-defaults.conf.spark.authenticate"].allowed == "auth.enabled"
     # The interpreter's properties are not judged while Zeppelin is off.
     assert problems(defaults, {"zeppelin": {"interpreter": {"sparkProperties": {"spark.master": "local[*]"}}}}) == {}
 
@@ -284,15 +284,15 @@ def test_properties_the_chart_sets_itself_are_refused_in_extra_and_interpreter_p
 def test_executor_sizes_no_worker_can_host_are_refused_wherever_they_are_set(defaults):
     # Default worker: 2 cores; Spark memory from the 4Gi limit (see worker_memory_mib).
     spark_mib = int(worker_env()["SPARK_WORKER_MEMORY"].removesuffix("m"))
-    p = problems(defaults, {"config": {"extra": {"spark.executor.cores": "3", "spark.executor.memory": "1g"}},
+    p = problems(defaults, {"configOverrides": {"spark-defaults.conf": {"spark.executor.cores": "3", "spark.executor.memory": "1g"}},
                             "zeppelin": {"enabled": True, "interpreter": {"sparkProperties": {
                                 "spark.executor.memory": f"{spark_mib + 1}m", "spark.executor.cores": 2}}}})
-    assert set(p) == {"config.extra.spark.executor.cores", "zeppelin.interpreter.sparkProperties.spark.executor.memory"}
-    assert p["config.extra.spark.executor.cores"].message == (
+    assert set(p) == {"configOverrides.spark-defaults.conf.spark.executor.cores", "zeppelin.interpreter.sparkProperties.spark.executor.memory"}
+    assert p["configOverrides.spark-defaults.conf.spark.executor.cores"].message == (
         "3 exceeds a worker's 2 cores: no worker can start such an executor, so the application waits for "
         "executors forever")
     assert p["zeppelin.interpreter.sparkProperties.spark.executor.memory"].allowed == f"at most {spark_mib}m"
-    assert problems(defaults, {"config": {"extra": {"spark.executor.memory": f"{spark_mib}m"}}}) == {}
+    assert problems(defaults, {"configOverrides": {"spark-defaults.conf": {"spark.executor.memory": f"{spark_mib}m"}}}) == {}
 
 
 def test_worker_cpu_must_be_whole_cores(defaults):

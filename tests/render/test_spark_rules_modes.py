@@ -35,9 +35,10 @@ BAD = {
     "zeppelin-on-spark-4": {"image": {"tag": "4.0.1"}, "zeppelin": {"enabled": True}},
     "zeppelin-on-spark-3-2": {"image": {"tag": "3.2.4-scala2.12-java11-ubuntu"}, "zeppelin": {"enabled": True}},
     "zeppelin-password-comma-and-space": {"zeppelin": {"enabled": True, "auth": {"password": "secret,admin "}}},
-    "extra-turns-auth-off": {"config": {"extra": {"spark.authenticate": False, "spark.master": "local[*]",
+    "old-config-extra": {"config": {"extra": {"spark.eventLog.enabled": True}}},
+    "extra-turns-auth-off": {"configOverrides": {"spark-defaults.conf": {"spark.authenticate": False, "spark.master": "local[*]",
                                                   "spark.authenticate.secret": "x"}}},
-    "overrides-no-worker-can-host": {"config": {"extra": {"spark.executor.cores": "3"}},
+    "overrides-no-worker-can-host": {"configOverrides": {"spark-defaults.conf": {"spark.executor.cores": "3"}},
                                      "zeppelin": {"enabled": True, "interpreter": {"sparkProperties": {
                                          "spark.executor.memory": "8g", "spark.executor.cores": 4}}}},
     "worker-half-a-core": {"worker": {"resources": {"limits": {"cpu": "500m"}}}},

@@ -90,9 +90,10 @@ def schema():
     return b.document({
         **b.root_common(),
         "image": b.image("Alluxio image of masters, workers and tests"),
-        "properties": {"type": "object",
-                       "description": "Extra alluxio-site.properties entries (override the chart's)",
-                       "additionalProperties": {"type": ["string", "number", "boolean"]}},
+        "configOverrides": b.config_overrides({
+            "alluxio-site.properties": "Extra alluxio-site.properties entries (override the chart's)",
+        }, "Extra properties by configuration file (property: value), written over the chart's"),
+        "properties": b.moved_properties("configOverrides.alluxio-site.properties"),
         "ufs": b.closed({
             "root": b.string("Root under storage URI (e.g. s3://bucket/path); ignored with hdfs.configMap"),
             "credentials": b.closed({

@@ -467,6 +467,30 @@ def root_common():
     }
 
 
+# A property value of a configuration file: what Hadoop, Spark and Alluxio read as text.
+PROPERTY_VALUE = {"type": ["string", "number", "boolean"]}
+
+
+def config_overrides(files, description):
+    """configOverrides: extra daemon properties by configuration file, the idiom every chart uses
+    (as Stackable's operators do). Closed to the ``files`` the chart writes (dict file name ->
+    description); each file is a map property -> string, number or boolean, written over the
+    chart's own properties."""
+    return closed({name: {"type": "object", "description": text, "additionalProperties": dict(PROPERTY_VALUE)}
+                   for name, text in files.items()}, description)
+
+
+def moved_properties(new_path):
+    """A removed key that held extra properties and now lives at ``new_path`` (dotted, e.g.
+    configOverrides.core-site.xml). Kept so that an old values file is still read (the chart's
+    validate.yaml then fails with where the value moved) rather than refused as an unknown key."""
+    file = new_path.split(".", 1)[1]
+    return {"type": "object", "deprecated": True,
+            "description": f"Deprecated: moved to {new_path} (configOverrides: {{{file}: {{...}}}}); "
+                           "a non-empty map here fails the install",
+            "additionalProperties": dict(PROPERTY_VALUE)}
+
+
 def service_account():
     """ServiceAccount {create, name, annotations, automountServiceAccountToken}."""
     return closed({

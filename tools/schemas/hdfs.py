@@ -176,10 +176,12 @@ def schema():
             "clusterId": b.string("Cluster id for the first format (empty: generated)",
                                   pattern=r"^[A-Za-z0-9_.-]*$"),
         }, "hdfs-site.xml settings"),
-        "coreSite": {"type": "object", "description": "Extra core-site.xml properties (override the chart's)",
-                     "additionalProperties": {"type": ["string", "number", "boolean"]}},
-        "hdfsSite": {"type": "object", "description": "Extra hdfs-site.xml properties (override the chart's)",
-                     "additionalProperties": {"type": ["string", "number", "boolean"]}},
+        "configOverrides": b.config_overrides({
+            "core-site.xml": "Extra core-site.xml properties (override the chart's; the ones it derives from its own values are refused)",
+            "hdfs-site.xml": "Extra hdfs-site.xml properties (override the chart's; the ones it derives from its own values are refused)",
+        }, "Extra properties by configuration file (property: value), written over the chart's"),
+        "coreSite": b.moved_properties("configOverrides.core-site.xml"),
+        "hdfsSite": b.moved_properties("configOverrides.hdfs-site.xml"),
         "metrics": b.closed({
             "enabled": b.boolean("Prometheus metrics at /prom on the NameNode, JournalNode and DataNode web ports (hadoop.prometheus.endpoint.enabled)"),
         }, "Prometheus metrics"),

@@ -231,9 +231,11 @@ def schema():
             "defaultFS": b.string("spark.hadoop.fs.defaultFS (empty: from hadoop.configMap)"),
             "reverseProxy": b.boolean("spark.ui.reverseProxy"),
             "reverseProxyUrl": b.string("spark.ui.reverseProxyUrl"),
-            "extra": {"type": "object", "description": "Extra spark-defaults.conf properties (override the chart's, except the ones it derives from its own values: spark.master, spark.authenticate, spark.authenticate.secret, spark.network.crypto.enabled, spark.deploy.recoveryMode, spark.deploy.zookeeper.url)",
-                      "additionalProperties": {"type": ["string", "number", "boolean"]}},
+            "extra": b.moved_properties("configOverrides.spark-defaults.conf"),
         }, "spark-defaults.conf settings"),
+        "configOverrides": b.config_overrides({
+            "spark-defaults.conf": "Extra spark-defaults.conf properties (override the chart's, except the ones it derives from its own values: spark.master, spark.authenticate, spark.authenticate.secret, spark.network.crypto.enabled, spark.deploy.recoveryMode, spark.deploy.zookeeper.url)",
+        }, "Extra properties by configuration file (property: value), written over the chart's"),
         "master": master,
         "worker": worker,
         "zeppelin": zeppelin,

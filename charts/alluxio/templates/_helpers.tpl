@@ -12,14 +12,6 @@ and used by every template (and by the umbrella chart through the same helpers).
 {{- define "alluxio.worker.headless" -}}{{ printf "%s-headless" (include "alluxio.worker.fullname" .) }}{{- end -}}
 {{- define "alluxio.fuse.fullname" -}}{{ include "common.names.component" (dict "component" "fuse" "context" .) }}{{- end -}}
 
-{{- define "alluxio.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create -}}
-{{- default (include "alluxio.fullname" .) .Values.serviceAccount.name -}}
-{{- else -}}
-{{- default "default" .Values.serviceAccount.name -}}
-{{- end -}}
-{{- end -}}
-
 {{/* Journal type: journal.type, else UFS for one master and EMBEDDED (Raft) for more. */}}
 {{- define "alluxio.journal.type" -}}
 {{- if .Values.journal.type -}}
@@ -288,7 +280,7 @@ Usage: include "alluxio.initContainer.config" (dict "securityContext" .Values.ma
   command: ["bash", "-euo", "pipefail", "/opt/alluxio-scripts/config-init.sh"]
   resources:
     {{- toYaml .context.Values.init.resources | nindent 4 }}
-  {{- include "alluxio.container.securityContext" .securityContext | nindent 2 }}
+  {{- include "common.container.securityContext" .securityContext | nindent 2 }}
   volumeMounts:
     - name: conf
       mountPath: /conf-out
@@ -302,7 +294,7 @@ Usage: include "alluxio.initContainer.config" (dict "securityContext" .Values.ma
 
 {{/* Pod-level fields shared by every workload of the chart. */}}
 {{- define "alluxio.pod.common" -}}
-serviceAccountName: {{ include "alluxio.serviceAccountName" .context }}
+serviceAccountName: {{ include "common.serviceAccount.name" .context }}
 automountServiceAccountToken: {{ .context.Values.serviceAccount.automountServiceAccountToken }}
 enableServiceLinks: false
 {{- include "common.images.pullSecrets" .context }}
@@ -310,10 +302,7 @@ enableServiceLinks: false
 priorityClassName: {{ . }}
 {{- end }}
 terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
-{{- with (include "common.securityContext" .values.podSecurityContext) }}
-securityContext:
-  {{- . | nindent 2 }}
-{{- end }}
+{{- include "common.pod.securityContext" .values.podSecurityContext }}
 {{- $locality := ternary (include "common.stack.dataNodeAffinity" (dict "weight" 50 "context" .context)) "" (eq .component "worker") }}
 {{- include "common.pod.scheduling" (dict "values" .values "component" .component "podAffinity" $locality "context" .context) }}
 {{- end -}}
@@ -334,14 +323,6 @@ annotations:
   {{- with .values.podAnnotations }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
-{{- end -}}
-
-{{/* A container's securityContext from values. */}}
-{{- define "alluxio.container.securityContext" -}}
-{{- with (include "common.securityContext" .) }}
-securityContext:
-  {{- . | nindent 2 }}
-{{- end }}
 {{- end -}}
 
 {{/*

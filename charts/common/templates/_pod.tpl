@@ -67,6 +67,28 @@ Usage: include "common.securityContext" .Values.namenode.podSecurityContext
 {{- end -}}
 
 {{/*
+The "securityContext:" field of a container from values (common.securityContext under the key),
+nothing when enabled is false. The text starts with a newline, so it continues a block.
+Usage: include "common.container.securityContext" .Values.namenode.containerSecurityContext | nindent 10
+*/}}
+{{- define "common.container.securityContext" -}}
+{{- with (include "common.securityContext" .) }}
+securityContext:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The "securityContext:" field of a pod spec from values, nothing when enabled is false. Same text as
+common.container.securityContext, starting with a newline: a pod spec written at column 0 (a
+chart's pod.common define) includes it as it is.
+Usage: include "common.pod.securityContext" .Values.namenode.podSecurityContext
+*/}}
+{{- define "common.pod.securityContext" -}}
+{{- include "common.container.securityContext" . -}}
+{{- end -}}
+
+{{/*
 Probe timing fields from values without the "enabled" switch.
 Usage: include "common.probe.timings" .Values.namenode.livenessProbe
 */}}

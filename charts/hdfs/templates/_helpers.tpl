@@ -23,14 +23,6 @@ template (and by the umbrella chart through the same helpers).
 {{- define "hdfs.zookeeper.fullname" -}}{{ include "common.names.component" (dict "component" "zookeeper" "context" .) }}{{- end -}}
 {{- define "hdfs.zookeeper.headless" -}}{{ printf "%s-headless" (include "hdfs.zookeeper.fullname" .) }}{{- end -}}
 
-{{- define "hdfs.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create -}}
-{{- default (include "hdfs.fullname" .) .Values.serviceAccount.name -}}
-{{- else -}}
-{{- default "default" .Values.serviceAccount.name -}}
-{{- end -}}
-{{- end -}}
-
 {{/* Number of NameNodes actually deployed. */}}
 {{- define "hdfs.namenode.replicas" -}}
 {{- if .Values.ha.enabled }}{{ .Values.namenode.replicaCount }}{{ else }}1{{ end -}}
@@ -165,17 +157,14 @@ root-owned (a PVC root is root:<fsGroup> 2775, a DirectoryOrCreate hostPath root
 
 {{/* Pod-level fields shared by every workload of the chart. */}}
 {{- define "hdfs.pod.common" -}}
-serviceAccountName: {{ include "hdfs.serviceAccountName" .context }}
+serviceAccountName: {{ include "common.serviceAccount.name" .context }}
 automountServiceAccountToken: {{ .context.Values.serviceAccount.automountServiceAccountToken }}
 {{- include "common.images.pullSecrets" .context }}
 {{- with .values.priorityClassName }}
 priorityClassName: {{ . }}
 {{- end }}
 terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
-{{- with (include "common.securityContext" .values.podSecurityContext) }}
-securityContext:
-  {{- . | nindent 2 }}
-{{- end }}
+{{- include "common.pod.securityContext" .values.podSecurityContext }}
 {{- include "common.pod.scheduling" (dict "values" .values "component" .component "context" .context) }}
 {{- end -}}
 
@@ -224,14 +213,6 @@ annotations:
   {{- end }}
 {{- end -}}
 
-{{/* A container's securityContext from values. */}}
-{{- define "hdfs.container.securityContext" -}}
-{{- with (include "common.securityContext" .) }}
-securityContext:
-  {{- . | nindent 2 }}
-{{- end }}
-{{- end -}}
-
 {{/* Label key of the pods allowed to reach the bundled ZooKeeper (value "true"); see zookeeper/networkpolicy.yaml. */}}
 {{/* Name of the web port of NameNodes, JournalNodes and DataNodes: https with security.tls, else http. */}}
 {{- define "hdfs.webPortName" -}}{{ ternary "https" "http" (.Values.security.tls.enabled | default false) }}{{- end -}}
@@ -278,8 +259,8 @@ securityContext:
 {{- end -}}
 
 {{/*
-coreSite/hdfsSite keys the chart derives from its values: {key: the value to set instead}. A key
-ending in "." is a prefix (dfs.namenode.rpc-address.<ns>.<id>).
+configOverrides keys (core-site.xml, hdfs-site.xml) the chart derives from its values: {key: the
+value to set instead}. A key ending in "." is a prefix (dfs.namenode.rpc-address.<ns>.<id>).
 */}}
 {{- define "hdfs.ownedKeys.core" -}}
 fs.defaultFS: ha.nameservice

@@ -38,14 +38,6 @@ used by every template.
 {{- default (include "common.names.component" (dict "component" .component "context" .context)) .values.persistence.existingClaim -}}
 {{- end -}}
 
-{{- define "spark.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create -}}
-{{- default (include "spark.fullname" .) .Values.serviceAccount.name -}}
-{{- else -}}
-{{- default "default" .Values.serviceAccount.name -}}
-{{- end -}}
-{{- end -}}
-
 {{/* Whether masters run with ZooKeeper recovery (2 or more masters). */}}
 {{- define "spark.master.ha" -}}
 {{- if ge (int .Values.master.replicaCount) 2 }}true{{ end -}}
@@ -169,7 +161,7 @@ Usage: include "spark.alluxio.clientInit" (dict "securityContext" .Values.worker
   command: ["cp", {{ $c.jarPath | quote }}, {{ include "spark.alluxio.clientJar" .context | quote }}]
   resources:
     {{- toYaml $c.resources | nindent 4 }}
-  {{- include "spark.container.securityContext" .securityContext | nindent 2 }}
+  {{- include "common.container.securityContext" .securityContext | nindent 2 }}
   volumeMounts:
     - name: alluxio-client
       mountPath: {{ include "spark.alluxio.clientDir" .context }}
@@ -238,17 +230,14 @@ ConfigMap that its spark-conf init container completed with spark.authenticate.s
 
 {{/* Pod-level fields shared by every workload of the chart. */}}
 {{- define "spark.pod.common" -}}
-serviceAccountName: {{ include "spark.serviceAccountName" .context }}
+serviceAccountName: {{ include "common.serviceAccount.name" .context }}
 automountServiceAccountToken: {{ .context.Values.serviceAccount.automountServiceAccountToken }}
 {{- include "common.images.pullSecrets" .context }}
 {{- with .values.priorityClassName }}
 priorityClassName: {{ . }}
 {{- end }}
 terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
-{{- with (include "common.securityContext" .values.podSecurityContext) }}
-securityContext:
-  {{- . | nindent 2 }}
-{{- end }}
+{{- include "common.pod.securityContext" .values.podSecurityContext }}
 {{- $locality := ternary (include "common.stack.dataNodeAffinity" (dict "weight" 50 "context" .context)) "" (eq .component "worker") }}
 {{- include "common.pod.scheduling" (dict "values" .values "component" .component "podAffinity" $locality "context" .context) }}
 {{- end -}}
@@ -273,14 +262,6 @@ annotations:
   {{- end }}
 {{- end -}}
 
-{{/* A container's securityContext from values. */}}
-{{- define "spark.container.securityContext" -}}
-{{- with (include "common.securityContext" .) }}
-securityContext:
-  {{- . | nindent 2 }}
-{{- end }}
-{{- end -}}
-
 {{/*
 Init container copying a directory of an image (the Spark image unless "image" names another) into a shared volume.
 Usage: include "spark.copyInit" (dict "name" "copy-spark" "from" "/opt/spark" "volume" "spark-home" "resources" x "securityContext" y "context" $ ["image" .Values.zeppelin.image] ["preserveTimes" true])
@@ -299,7 +280,7 @@ Usage: include "spark.copyInit" (dict "name" "copy-spark" "from" "/opt/spark" "v
   {{- end }}
   resources:
     {{- toYaml .resources | nindent 4 }}
-  {{- include "spark.container.securityContext" .securityContext | nindent 2 }}
+  {{- include "common.container.securityContext" .securityContext | nindent 2 }}
   volumeMounts:
     - name: {{ .volume }}
       mountPath: /target
@@ -387,7 +368,7 @@ Usage: include "spark.auth.driverInit" (dict "image" <image values> "resources" 
     {{- include "spark.auth.env" .context | nindent 4 }}
   resources:
     {{- toYaml .resources | nindent 4 }}
-  {{- include "spark.container.securityContext" .securityContext | nindent 2 }}
+  {{- include "common.container.securityContext" .securityContext | nindent 2 }}
   volumeMounts:
     - name: spark-conf
       mountPath: /etc/spark/conf-template

@@ -101,7 +101,7 @@ spec:
       # The MEM tier quota is added to the memory request and limit (see _helpers.tpl).
       resources:
         {{- include "alluxio.worker.resources" . | nindent 8 }}
-      {{- include "alluxio.container.securityContext" $v.containerSecurityContext | nindent 6 }}
+      {{- include "common.container.securityContext" $v.containerSecurityContext | nindent 6 }}
       volumeMounts:
         {{- include "alluxio.volumeMounts.common" . | nindent 8 }}
         {{- range $l, $level := .Values.tieredStore.levels }}
@@ -150,7 +150,7 @@ spec:
       {{- end }}
       resources:
         {{- toYaml $jw.resources | nindent 8 }}
-      {{- include "alluxio.container.securityContext" $v.containerSecurityContext | nindent 6 }}
+      {{- include "common.container.securityContext" $v.containerSecurityContext | nindent 6 }}
       volumeMounts:
         {{- include "alluxio.volumeMounts.common" . | nindent 8 }}
   volumes:

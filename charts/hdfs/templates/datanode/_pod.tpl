@@ -60,7 +60,7 @@ spec:
           value: {{ include "hdfs.datanode.dataDirs" . | quote }}
       resources:
         {{- toYaml $v.wait.resources | nindent 8 }}
-      {{- include "hdfs.container.securityContext" $v.containerSecurityContext | nindent 6 }}
+      {{- include "common.container.securityContext" $v.containerSecurityContext | nindent 6 }}
       volumeMounts:
         {{- include "hdfs.volumeMounts.common" . | nindent 8 }}
         {{- range $i := until (int (include "hdfs.datanode.volumeCount" .)) }}
@@ -108,7 +108,7 @@ spec:
       {{- end }}
       resources:
         {{- toYaml $v.resources | nindent 8 }}
-      {{- include "hdfs.container.securityContext" $v.containerSecurityContext | nindent 6 }}
+      {{- include "common.container.securityContext" $v.containerSecurityContext | nindent 6 }}
       volumeMounts:
         {{- include "hdfs.volumeMounts.common" . | nindent 8 }}
         {{- range $i := until (int (include "hdfs.datanode.volumeCount" .)) }}
