@@ -66,7 +66,7 @@ def test_alias_order_and_uniqueness(defaults):
     assert p["tieredStore.levels[1].alias"].message == "'MEM' is already used by level 0"
 
 
-# "-1Gi", "1GB" and "" are not quantities: the schema reports them (tools/schemas/blocks.py, size).
+# "-1Gi", "1GB" and "" are not quantities: the schema reports them (tools/chartsuite/schemas/blocks.py, size).
 @pytest.mark.parametrize("quota, bad", [("1Gi", False), ("512Mi", False), ("0", True), ("0Gi", True)])
 def test_quota_parses_and_is_positive(defaults, quota, bad):
     p = problems(defaults, levels(tier("MEM", "/m", quota)))

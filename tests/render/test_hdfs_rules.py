@@ -103,7 +103,7 @@ def test_zookeeper_memory_not_required_when_external(defaults):
 
 
 def test_bad_quantities_are_the_schemas_to_report(tmp_path):
-    """Positive quantities are a type (the schema's QUANTITY_PATTERN, tools/schemas/blocks.py), not a rule."""
+    """Positive quantities are a type (the schema's QUANTITY_PATTERN, tools/chartsuite/schemas/blocks.py), not a rule."""
     import json
     import subprocess
     import sys

@@ -69,7 +69,7 @@ def table(chart_dir):
     """Markdown parameter tables (str) of one chart directory (pathlib.Path).
 
     Raises: BlankDescription naming every value path without a description in the schema (write
-    one in tools/schemas/ and run tools/gen_schemas.py).
+    one in tools/chartsuite/schemas/ and run tools/gen_schemas.py).
     """
     values = yaml.safe_load((chart_dir / "values.yaml").read_text()) or {}
     schema = json.loads((chart_dir / "values.schema.json").read_text())
@@ -93,7 +93,7 @@ def table(chart_dir):
     out += ["", END]
     blank = [line.split("`")[1] for line in out if line.startswith("| `") and "` |  | `" in line]
     if blank:
-        raise BlankDescription(f"{len(blank)} value(s) without a description in values.schema.json (tools/schemas/): "
+        raise BlankDescription(f"{len(blank)} value(s) without a description in values.schema.json (tools/chartsuite/schemas/): "
                                + ", ".join(blank))
     return "\n".join(out)
 

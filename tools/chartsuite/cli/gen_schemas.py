@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write every chart's values.schema.json from its builder in tools/schemas/.
+"""Write every chart's values.schema.json from its builder in tools/chartsuite/schemas/.
 
 Usage: python tools/gen_schemas.py [--check]
   --check  exit 1 (listing the files) when a committed schema differs from its builder.
@@ -11,9 +11,9 @@ import pathlib
 import sys
 
 import yaml
-from schemas import blocks
 
 from chartsuite.model import subcharts
+from chartsuite.schemas import blocks
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -23,9 +23,9 @@ CHARTS = ("hdfs", "alluxio", "spark", "umbrella")
 def render(chart):
     """Return the schema text (str, JSON with a trailing newline) of ``chart`` (str): the
     builder's schema with every key the chart's values.yaml sets required
-    (schemas.blocks.require_defaults), except the sections of local subcharts."""
+    (chartsuite.schemas.blocks.require_defaults), except the sections of local subcharts."""
 
-    module = importlib.import_module(f"schemas.{chart}")
+    module = importlib.import_module(f"chartsuite.schemas.{chart}")
     chart_dir = ROOT / "charts" / chart
     defaults = yaml.safe_load((chart_dir / "values.yaml").read_text()) or {}
     # Helm always fills a subchart's section with that chart's defaults, so it is never missing.

@@ -4,9 +4,6 @@ Ports and properties follow design.md section 4 (Hadoop 3 defaults).
 """
 from . import blocks as b
 
-
-
-
 # Kerberos realm: letters, digits, dots and dashes (conventionally upper case, e.g. EXAMPLE.COM).
 REALM_PATTERN = r"^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)?$"
 # A KDC or kadmin server: host or host:port.

@@ -20,6 +20,8 @@ import functools
 import json
 import re
 
+from chartsuite.checks.manifests import DEFAULT_KUBE_VERSIONS
+
 # A positive decimal (at least one non-zero digit) with an optional binary/decimal suffix or
 # exponent. A sign is never accepted, so negative and zero sizes are rejected. (No look-ahead:
 # Helm 3 validates patterns with Go's RE2.)
@@ -29,7 +31,8 @@ QUANTITY_PATTERN = (r"^([0-9]*[1-9][0-9]*(\.[0-9]*)?|[0-9]*\.[0-9]*[1-9][0-9]*)"
 # resources, which Kubernetes requires to be domain-prefixed (e.g. nvidia.com/gpu).
 EXTENDED_RESOURCE_PATTERN = (r"^(hugepages-[0-9]+[KMGTPE]i|"
                              r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$")
-K8S_SCHEMA_VERSION = "1.29.0"
+# The oldest Kubernetes version renders are validated against (the schemas are that version's).
+K8S_SCHEMA_VERSION = DEFAULT_KUBE_VERSIONS[0]
 QUANTITY_DESCRIPTION = "a positive Kubernetes quantity such as 500m, 2, 512Mi or 10Gi"
 # Hadoop reads sizes with StringUtils.TraditionalBinaryPrefix.string2long: a binary prefix in either case.
 HADOOP_SIZE_PATTERN = r"^[0-9]+[kKmMgGtTpPeE]?$"
@@ -446,6 +449,10 @@ def globals_block():
             "storageClass": string("StorageClass of every PVC that sets none"),
             "clusterDomain": string("Cluster DNS domain"),
             "commonLabels": string_map("Labels added to every object"),
+            "valuesValidation": string(
+                "What a broken values rule (templates/validate.yaml) does: fail (default) stops the render; "
+                "report renders the problems as ValuesValidationReport objects, which tools/lint_values.py "
+                "reads (no cluster serves that kind, so an install still fails)", enum=["fail", "report"]),
         },
     }
 

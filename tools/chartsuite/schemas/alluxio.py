@@ -6,8 +6,6 @@ MEM/SSD/HDD; quotas and sizes are Kubernetes quantities (blocks.QUANTITY_PATTERN
 from . import blocks as b
 
 
-
-
 def _sidecar(description, ports):
     """A second container of another component's pods (job master, job worker)."""
     return b.closed({
