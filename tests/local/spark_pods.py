@@ -1,4 +1,5 @@
-"""Spark chart pods run with the Spark distribution of the `pyspark` package (design.md section 6).
+"""Spark chart pods run with the Spark distribution of the `pyspark` package (pinned in requirements.txt,
+the version of the chart's apache/spark image).
 
 Shared by the tests/local Spark tests. On top of the harness substitutions (pod DNS names ->
 127.0.0.x, mount paths -> work dirs) the image's /opt/spark/bin becomes the pyspark package's

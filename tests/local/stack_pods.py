@@ -40,7 +40,7 @@ class StackRelease(hdfs_pods.HdfsRelease):
     """
 
     def __init__(self, workdir, release="stack", namespace="bigdata", set_values=None, nodes=1, backoff_scale=0.2):
-        values = {"spark.enabled": "false", "global.stack.spark": "false",
+        values = {"spark.enabled": "false",
                   **_under("hdfs", {**hdfs_pods.LEAN_JVM_VALUES, **hdfs_pods.HA_TEST_VALUES, **SMALL_HDFS}),
                   **_under("alluxio", alluxio_pods.LEAN_JVM_VALUES),
                   **(set_values or {})}

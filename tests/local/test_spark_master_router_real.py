@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.skipif(not ok, reason=reason), pytest.mark.xdist_group
 ROUTER_HTTP = 18080
 ROUTER_CLUSTER = 17077
 VALUES = {
-    "alluxio.enabled": "false", "global.stack.alluxio": "false",
+    "alluxio.enabled": "false",
     "hdfs.zookeeper.replicaCount": "1",
     "hdfs.zookeeper.extraEnv[0].name": "SERVER_JVMFLAGS", "hdfs.zookeeper.extraEnv[0].value": spark_release.LEAN_JVM,
     "spark.master.replicaCount": "2", "spark.master.podAntiAffinityPreset": "none",

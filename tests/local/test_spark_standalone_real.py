@@ -1,5 +1,5 @@
 """The Spark chart's rendered master and worker, run for real with the Spark distribution of the
-`pyspark` package (design.md section 6): the master and a worker start from the rendered
+`pyspark` package (pinned in requirements.txt, the version of the chart's apache/spark image): the master and a worker start from the rendered
 commands, env and spark-defaults.conf (SPARK_CONF_DIR), the worker offers exactly the cores and
 memory the chart derived from its resources, and a job submitted to the rendered master URL
 returns the right answer (with auth.enabled=false). With the defaults the same cluster runs with Spark

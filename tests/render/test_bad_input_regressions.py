@@ -137,8 +137,7 @@ def test_a_global_that_is_no_map_is_a_schema_problem_not_a_traceback(major):
 def test_a_removed_subchart_section_is_filled_by_the_subchart_defaults(major):
     """``alluxio: null`` was "is required" for lint_values while Helm rendered: Helm fills a
     subchart's section with that chart's defaults, so the umbrella schema must not require it."""
-    user = {"global": {"stack": {"spark": False, "alluxio": False}}, "spark": {"enabled": False},
-            "alluxio": None}
+    user = {"spark": {"enabled": False}, "alluxio": None}
     lint, helm, failures = run(ROOT, "umbrella", user, "alluxio", major)
     assert failures == [] and lint == [] and isinstance(helm, list)
 

@@ -113,7 +113,7 @@ def test_workers_prefer_the_rendered_datanodes(renders, profile):
 
 @pytest.mark.parametrize("off", ["hdfs", "spark", "alluxio"])
 def test_switching_a_chart_off_leaves_no_dangling_reference(off):
-    values = {f"{off}.enabled": False, f"global.stack.{off}": False}
+    values = {f"{off}.enabled": False}
     objects = helm.render(CHART, set_values=values, release=RELEASE, namespace=NAMESPACE)
     assert not [o for o in objects if o["metadata"].get("labels", {}).get("app.kubernetes.io/name") == off]
     assert manifests.check_references(objects) == []
@@ -137,9 +137,20 @@ def test_global_values_reach_every_chart():
     assert charts == {"hdfs", "spark", "alluxio"}
 
 
-def test_mismatched_stack_flag_fails_with_its_path():
-    with pytest.raises(helm.RenderError, match=r"global\.stack\.alluxio: must equal alluxio\.enabled"):
-        helm.render(CHART, set_values={"alluxio.enabled": False}, release=RELEASE, namespace=NAMESPACE)
+def test_a_stack_flag_set_by_hand_fails_with_its_path():
+    """global.stack is the charts' to fill (import-values): a value set there would contradict the one flag."""
+    with pytest.raises(helm.RenderError, match=r"global\.stack\.alluxio: is imported from the alluxio chart"):
+        helm.render(CHART, set_values={"global.stack.alluxio.enabled": False}, release=RELEASE, namespace=NAMESPACE)
+    with pytest.raises(helm.RenderError, match=r"global\.stack\.hdfs: is imported from the hdfs chart"):
+        helm.render(CHART, set_values={"global.stack.hdfs": False}, release=RELEASE, namespace=NAMESPACE,
+                    extra_args=["--skip-schema-validation"])  # the schema refuses the boolean first
+
+
+def test_one_flag_leaves_a_chart_out():
+    objects = helm.render(CHART, set_values={"alluxio.enabled": False}, release=RELEASE, namespace=NAMESPACE)
+    assert not [o for o in objects if o["metadata"].get("labels", {}).get("app.kubernetes.io/name") == "alluxio"]
+    conf = spark_defaults(objects)
+    assert conf is not None and "alluxio" not in conf
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -194,6 +205,6 @@ def test_umbrella_notes_carry_every_charts_notes(tmp_path):
         assert key.replace("\\.", ".") in secrets[name]["data"], (name, key)
     assert "helm get notes" not in notes
     # A chart left out has no section.
-    values.write_text("alluxio:\n  enabled: false\nglobal:\n  stack:\n    alluxio: false\n")
+    values.write_text("alluxio:\n  enabled: false\n")
     _, notes = helm.install_dry_run(UMBRELLA, [values], release="stack", namespace="bigdata")
     assert "======== alluxio ========" not in notes and "======== hdfs ========" in notes

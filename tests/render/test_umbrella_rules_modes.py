@@ -14,7 +14,8 @@ from chartsuite import helm
 CHART = ROOT / "charts" / "umbrella"
 
 BAD = {
-    "stack-flag-mismatch": {"alluxio": {"enabled": False}},
+    "stack-set-by-hand": {"global": {"stack": {"alluxio": {"enabled": False}}}},
+    "stack-set-for-a-chart-left-out": {"spark": {"enabled": False}, "global": {"stack": {"spark": {"enabled": True}}}},
     # Host-network Alluxio workers connect to HDFS from node addresses the HDFS policies do not admit.
     "alluxio-host-network-workers-behind-hdfs-policies": {"alluxio": {"worker": {"hostNetwork": True}}},
     "renamed-hdfs": {"hdfs": {"fullnameOverride": "lake"}},
@@ -57,7 +58,7 @@ def test_lint_values_prefixes_subchart_problems(tmp_path):
 
 def test_a_disabled_subchart_is_not_checked(tmp_path):
     values = tmp_path / "v.yaml"
-    values.write_text("global:\n  stack:\n    alluxio: false\nalluxio:\n  enabled: false\n  master:\n    replicaCont: 1\n")
+    values.write_text("alluxio:\n  enabled: false\n  master:\n    replicaCont: 1\n")
     run = subprocess.run([sys.executable, str(ROOT / "tools" / "lint_values.py"), "--chart", str(CHART), str(values)],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -1,9 +1,10 @@
 {{/*
 Wiring between the charts of one release of the stack (charts/umbrella).
 
-The umbrella sets global.stack.<chart> (true/false) for hdfs, spark and alluxio, mirroring its
-<chart>.enabled condition flags (its render fails when they disagree). A chart reads these to find
-its siblings of the same release. Sibling names follow the default naming of
+The umbrella imports each enabled chart's exports.stack into global.stack.<chart> (Helm
+import-values, charts/umbrella/Chart.yaml): global.stack.<chart>.enabled is true exactly when
+<chart>.enabled, the one flag per chart. A chart reads these to find its siblings of the same
+release. Sibling names follow the default naming of
 common.names.fullname for that chart; the umbrella's validation demands explicit wiring values
 whenever a sibling's naming or shape differs from what these helpers assume.
 */}}
@@ -12,7 +13,8 @@ whenever a sibling's naming or shape differs from what these helpers assume.
 {{- define "common.stack.enabled" -}}
 {{- $global := .context.Values.global | default dict -}}
 {{- $stack := $global.stack | default dict -}}
-{{- if (get $stack .chart) }}true{{ end -}}
+{{- $entry := get $stack .chart -}}
+{{- if and (kindIs "map" $entry) $entry.enabled }}true{{ end -}}
 {{- end -}}
 
 {{/* Default fullname of a sibling chart in this release (common.names.fullname with its chart name). */}}

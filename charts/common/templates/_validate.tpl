@@ -11,7 +11,8 @@ global.valuesValidation selects what a violation does:
                   serves, so an install with violations still fails). tools/lint_values.py renders
                   this way to get the problems of the umbrella and all its subcharts in one render:
                   Helm stops at the first failing template.
-These templates are the only implementation of the rules.
+These templates are the only implementation of the rules: each chart's templates/validate.yaml
+(and the helpers below) carries the rationale and source of every rule in the comment above it.
 Usage: include "common.validate.fail" (dict "messages" $msgs "context" $)
 */}}
 {{- define "common.validate.fail" -}}
@@ -35,7 +36,9 @@ problems:
 {{- end -}}
 
 {{/*
-"" when n is odd, else a message for path.
+"" when n is odd, else a message for path. A quorum (ZooKeeper ensemble, quorum journal, Raft
+journal) works while a majority, n/2 + 1, of its n members is up: n = 2k tolerates k - 1 failures, no
+more than 2k - 1 members do, and can split into two halves neither of which has a majority.
 Usage: include "common.validate.odd" (dict "path" "zookeeper.replicaCount" "value" 3 "what" "the ensemble" "allowed" "1, 3, 5, ...")
 */}}
 {{- define "common.validate.odd" -}}
@@ -45,7 +48,9 @@ Usage: include "common.validate.odd" (dict "path" "zookeeper.replicaCount" "valu
 {{- end -}}
 
 {{/*
-"" when the container memory limit of a component is set, else a message.
+"" when the container memory limit of a component is set, else a message. The charts' JVMs size their
+heap as a share of the container memory limit (-XX:MaxRAMPercentage), so without a limit a JVM would
+take that share of the whole node's memory. An empty or 0 limit counts as unset.
 Usage: include "common.validate.memoryLimit" (dict "path" "namenode" "resources" .Values.namenode.resources)
 */}}
 {{- define "common.validate.memoryLimit" -}}
@@ -59,6 +64,12 @@ Usage: include "common.validate.memoryLimit" (dict "path" "namenode" "resources"
 "" when a PodDisruptionBudget keeps a quorum's majority, else a message: the pods it lets be evicted
 at once (maxUnavailable wins when set; percentages round up, as the disruption controller does) must
 leave a majority of replicaCount. A single member is not checked (no budget keeps its majority).
+Sources: policy/v1 PodDisruptionBudget, where maxUnavailable wins when both are set (common.pdb in
+_pdb.tpl then renders only maxUnavailable); a percentage is scaled with rounding up
+(k8s.io/apimachinery intstr.GetScaledValueFromIntOrPercent with roundUp true, as the disruption
+controller calls it); a quorum of n members needs n/2 + 1 of them up, so at most n - (n/2 + 1) may be
+evicted at once. Fewer than 3 members are skipped: 1 cannot keep a majority through any eviction, and
+2 is refused by the odd-count rules.
 Usage: include "common.validate.pdbQuorum" (dict "path" "zookeeper" "values" .Values.zookeeper "members" "servers" "what" "the ensemble")
 */}}
 {{- define "common.validate.pdbQuorum" -}}
@@ -88,7 +99,9 @@ Usage: include "common.validate.pdbQuorum" (dict "path" "zookeeper" "values" .Va
 {{/*
 Messages (one per line) for memory quantities written in millibytes: "2048m" is 2.048 bytes (the
 suffix m is 1/1000), which Kubernetes accepts and no JVM survives. Walks every "resources" map below
-.value (limits and requests).
+.value (limits and requests). Source: k8s.io/apimachinery resource.Quantity, where the decimal suffix
+m is 10^-3 and mebibytes are Mi. Whether a quantity is valid and positive at all is the schema's to
+report (its quantity pattern), not a rule.
 Usage: splitList "\n" (include "common.validate.memoryUnits" (dict "path" "" "value" .Values))
 */}}
 {{- define "common.validate.memoryUnits" -}}

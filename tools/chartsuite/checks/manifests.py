@@ -272,7 +272,8 @@ def check_containers(objects: Iterable[dict]) -> list[str]:
     readinessProbe and a livenessProbe.
     Args: objects: rendered objects.
     Returns: one message per problem, ``Kind/name: container 'c': ...``; [] when fine.
-    Source: design.md section 2 (JVM heap sized from the memory limit; data safety).
+    Source: the charts' JVM heap is sized from the container memory limit (-XX:MaxRAMPercentage), and
+    persistent data must not sit on an emptyDir.
     """
     out: list[str] = []
     for obj in objects:

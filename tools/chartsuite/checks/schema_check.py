@@ -1,6 +1,6 @@
 """Validate Helm values against a chart's values.schema.json and explain every error plainly.
 
-Helm validates values with JSON Schema (draft-07 here, see design.md section 2). This module
+Helm validates values with JSON Schema (draft-07 here, what tools/chartsuite/schemas generates). This module
 reports *all* errors (jsonschema ``Draft7Validator.iter_errors``) as Problems with a dotted values
 path (list indexes as ``[0]``) and a message written for people, never a raw jsonschema repr.
 """

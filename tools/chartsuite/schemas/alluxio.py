@@ -1,6 +1,6 @@
 """values.schema.json of charts/alluxio (see charts/alluxio/values.yaml for defaults).
 
-Ports follow design.md section 5 (Alluxio 2.x defaults); tier aliases are Alluxio's
+Ports follow Alluxio 2.x's defaults (its property list, alluxio.master.rpc.port etc.); tier aliases are Alluxio's
 MEM/SSD/HDD; quotas and sizes are Kubernetes quantities (blocks.QUANTITY_PATTERN).
 """
 from . import blocks as b

@@ -14,7 +14,8 @@ document's ``definitions``, so a typo or a wrong type there fails ``helm install
 path instead of rendering an object the API server rejects.
 
 Sources: Kubernetes resource.Quantity syntax (k8s.io/apimachinery), the Kubernetes OpenAPI schema
-(via kubernetes-validate), the conventions of design.md section 2.
+(via kubernetes-validate), the conventions of the chart READMEs (one block per
+Kubernetes pass-through, quantities as Kubernetes writes them).
 """
 import functools
 import json
@@ -471,6 +472,11 @@ def root_common():
         "common": open_object("Values of the common library subchart (none are used)"),
         # An umbrella chart's dependency condition (<chart>.enabled) reaches the subchart's values.
         "enabled": boolean("Deploy this chart (the umbrella chart's condition flag; ignored when installed alone)"),
+        "exports": closed({"stack": closed({
+            "enabled": boolean("true: the umbrella imports it into global.stack.<chart> only when this chart is "
+                               "part of the release, which is how its siblings learn it is there"),
+        }, "What an umbrella release learns from this chart (import-values)")},
+            "Values the umbrella chart imports from this chart (Helm import-values); not settings"),
     }
 
 

@@ -1,6 +1,6 @@
 """values.schema.json of charts/hdfs (see charts/hdfs/values.yaml for defaults).
 
-Ports and properties follow design.md section 4 (Hadoop 3 defaults).
+Ports and properties follow Hadoop 3's defaults (hdfs-default.xml, core-default.xml).
 """
 from . import blocks as b
 

@@ -1,6 +1,6 @@
 """values.schema.json of charts/spark (see charts/spark/values.yaml for defaults).
 
-Ports and commands follow design.md section 3 (apache/spark standalone daemons,
+Ports and commands follow Spark's standalone defaults (docs/spark-standalone.md: apache/spark daemons,
 apache/zeppelin, rocker/rstudio); sizes follow Spark's JVM size syntax (512m, 2g).
 """
 from . import blocks as b

@@ -1,7 +1,7 @@
 """values.schema.json of charts/umbrella.
 
 The umbrella renders no objects of its own: its values are ``global`` (shared by every chart,
-with the ``stack`` wiring flags) and one section per subchart. Helm validates each section against
+with the ``stack`` wiring flags the enabled charts export to it) and one section per subchart. Helm validates each section against
 that subchart's own schema, so the sections are open here except for their ``enabled`` flag.
 """
 from . import blocks as b
@@ -11,7 +11,8 @@ def _section(chart, what):
     return {
         "type": "object",
         "description": f"Values of charts/{chart} ({what}); see that chart's README",
-        "properties": {"enabled": b.boolean(f"Deploy {chart} in this release (keep global.stack.{chart} equal)")},
+        "properties": {"enabled": b.boolean(f"Deploy {chart} in this release (the one flag: the other charts learn it "
+                                                        f"from global.stack.{chart}, imported from the chart)")},
     }
 
 
@@ -29,10 +30,11 @@ def schema():
     """Return the umbrella chart's values schema (dict, JSON Schema draft-07)."""
     glob = b.globals_block()
     glob["properties"]["stack"] = b.closed({
-        "hdfs": b.boolean("This release deploys HDFS (mirror of hdfs.enabled)"),
-        "spark": b.boolean("This release deploys Spark (mirror of spark.enabled)"),
-        "alluxio": b.boolean("This release deploys Alluxio (mirror of alluxio.enabled)"),
-    }, "Charts of this release, read by the charts to wire themselves to each other")
+        chart: b.closed({"enabled": b.boolean(f"{chart} is part of this release")},
+                        f"Imported from charts/{chart} (exports.stack) when {chart}.enabled; do not set")
+        for chart in ("hdfs", "spark", "alluxio")
+    }, "Charts of this release, imported from each enabled chart (Chart.yaml import-values) and read by the "
+       "charts to wire themselves to each other; set <chart>.enabled instead")
     return b.document({
         "global": glob,
         "common": b.open_object("Values of the common library subchart (none are used)"),
