@@ -5,12 +5,13 @@ is the rendered ZooKeeper, locality affinities select the rendered DataNodes, an
 subchart off leaves no dangling reference."""
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 import pytest
 
 from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find
 from chartsuite import helm
-from chartsuite.checks import manifests
+from chartsuite.checks import footprint, manifests
 
 UMBRELLA = ROOT / "charts" / "umbrella"
 
@@ -208,3 +209,14 @@ def test_umbrella_notes_carry_every_charts_notes(tmp_path):
     values.write_text("alluxio:\n  enabled: false\n")
     _, notes = helm.install_dry_run(UMBRELLA, [values], release="stack", namespace="bigdata")
     assert "======== alluxio ========" not in notes and "======== hdfs ========" in notes
+
+
+def test_the_default_install_fits_one_node_of_4_cpus_and_8_gib(renders, record_property):
+    """`helm install stack charts/umbrella` with no values: the requests of every long-running pod
+    (init containers counted as the scheduler counts them) fit a single 4-CPU / 8-GiB node."""
+    report = footprint.footprint(renders.get("umbrella", "defaults"))
+    record_property("measured", footprint.totals_line(report, "umbrella defaults"))
+    assert footprint.over_capacity(report, cpu=Decimal(4), memory=8 * 2**30) == []
+    # The production shape is one values file away and does not fit: its requests are the real ones.
+    production = footprint.footprint(renders.get("umbrella", "example-stack-production-ha"))
+    assert footprint.over_capacity(production, cpu=Decimal(4), memory=8 * 2**30)

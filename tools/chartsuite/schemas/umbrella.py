@@ -16,6 +16,22 @@ def _section(chart, what):
     }
 
 
+SMALL = "requests of the default install, sized so the whole stack fits one 4-CPU / 8-GiB node; see that chart's schema"
+
+
+NAMES = {"namenode": "NameNodes", "journalnode": "JournalNodes", "zookeeper": "ZooKeeper servers",
+         "datanode": "DataNodes", "master": "Masters", "worker": "Workers", "jobMaster": "Job masters",
+         "jobWorker": "Job workers"}
+
+
+def _sized(section, components):
+    """Document the subchart components whose requests the umbrella's values.yaml sets (open objects:
+    the subchart's own schema checks them)."""
+    for name in components:
+        section["properties"][name] = {"type": "object", "description": f"{NAMES[name]}: {SMALL}"}
+    return section
+
+
 def _hdfs_section():
     """The hdfs section: what the umbrella itself sets there (the rest is charts/hdfs's schema)."""
     section = _section("hdfs", "HA HDFS")
@@ -23,6 +39,16 @@ def _hdfs_section():
         "type": ["object", "null"],
         "description": "HDFS directories the hdfs chart's Job makes as the superuser (hdfs.directories.items): "
                        "the umbrella adds Alluxio's under-storage root, handed to the user alluxio"}
+    return section
+
+
+def _alluxio_section():
+    """The alluxio section: small requests and a 512Mi MEM tier for the default install."""
+    section = _sized(_section("alluxio", "Alluxio tiered cache"), ("master", "jobMaster", "worker", "jobWorker"))
+    section["properties"]["tieredStore"] = {
+        "type": "object",
+        "description": "The default install's tiered store: one MEM level of 512Mi per worker (the quota is added to "
+                       "the worker's memory request and limit); see charts/alluxio's schema"}
     return section
 
 
@@ -38,7 +64,7 @@ def schema():
     return b.document({
         "global": glob,
         "common": b.open_object("Values of the common library subchart (none are used)"),
-        "hdfs": _hdfs_section(),
-        "spark": _section("spark", "Spark, Zeppelin, RStudio"),
-        "alluxio": _section("alluxio", "Alluxio tiered cache"),
+        "hdfs": _sized(_hdfs_section(), ("namenode", "journalnode", "zookeeper", "datanode")),
+        "spark": _sized(_section("spark", "Spark, Zeppelin, RStudio"), ("master", "worker")),
+        "alluxio": _alluxio_section(),
     }, "umbrella chart values", "Values of the umbrella chart: HDFS, Spark and Alluxio wired together")
