@@ -6,11 +6,12 @@ on name/instance/component only, and named ports. Chart-specific behaviour lives
 test_<chart>_render.py."""
 import pytest
 
-from chartsuite.cli.check_manifests import load_user_provided, user_provided_from_values
+from chartsuite.checks.manifests import load_user_provided, user_provided_from_values
 from conftest import HELM_MAJORS, NAMESPACE, ROOT, application_charts, chart_profiles
 from secret_leaks import exposed_strings, secret_values
 from chartsuite import helm
 from chartsuite.checks import manifests
+import helm_commands
 
 CASES = [(chart, profile) for chart in application_charts() for profile, _ in chart_profiles(chart)]
 IDS = [f"{c}-{p}" for c, p in CASES]
@@ -52,7 +53,7 @@ def test_helm3_and_helm4_render_the_same_objects(renders, chart, profile):
 @pytest.mark.parametrize("chart, profile", CASES, ids=IDS)
 def test_helm_lint_strict(chart, profile, major):
     values = values_file(chart, profile)
-    ok, output = helm.lint(ROOT / "charts" / chart, [values] if values else [], major=major)
+    ok, output = helm_commands.lint(ROOT / "charts" / chart, [values] if values else [], major=major)
     assert ok, output
 
 

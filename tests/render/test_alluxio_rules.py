@@ -66,11 +66,19 @@ def test_alias_order_and_uniqueness(defaults):
     assert p["tieredStore.levels[1].alias"].message == "'MEM' is already used by level 0"
 
 
-# "-1Gi", "1GB" and "" are not quantities: the schema reports them (tools/chartsuite/schemas/blocks.py, size).
-@pytest.mark.parametrize("quota, bad", [("1Gi", False), ("512Mi", False), ("0", True), ("0Gi", True)])
-def test_quota_parses_and_is_positive(defaults, quota, bad):
-    p = problems(defaults, levels(tier("MEM", "/m", quota)))
-    assert ("tieredStore.levels[0].dirs[0].quota" in p) == bad
+def test_quota_is_a_positive_quantity_by_type(tmp_path):
+    """The quota's form (positive, a Kubernetes quantity) is the schema's (tools/chartsuite/schemas/blocks.py
+    QUANTITY_PATTERN): lint reports it with its path, and no rule reports it a second time."""
+    import json
+    import subprocess
+    import sys
+    for quota, bad in (("1Gi", False), ("512Mi", False), ("0", True), ("0Gi", True), ("-1Gi", True), ("1GB", True)):
+        f = tmp_path / "v.yaml"
+        f.write_text(yaml.safe_dump(levels(tier("MEM", "/m", quota))))
+        run = subprocess.run([sys.executable, str(ROOT / "tools" / "lint_values.py"), "--chart", str(ROOT / "charts" / "alluxio"),
+                              str(f), "--format", "json"], capture_output=True, text=True, timeout=60)
+        found = [p for p in json.loads(run.stdout)["problems"] if p["path"] == "tieredStore.levels[0].dirs[0].quota"]
+        assert len(found) == (1 if bad else 0), (quota, found)
 
 
 def test_mem_must_be_ram_backed(defaults):

@@ -197,3 +197,10 @@ def test_the_old_property_keys_name_their_new_place(defaults, old, file):
     found = problems(defaults, {old: {"fs.trash.interval": 60}})
     assert (found[old].message, found[old].allowed) == (
         f"moved to configOverrides.{file}", f"configOverrides: {{{file}: {{...}}}}")
+
+
+def test_global_stack_on_a_chart_installed_alone_is_refused(defaults):
+    """global.stack is filled by the umbrella from its subcharts (import-values); given to a chart alone
+    it would point the chart at siblings that do not exist."""
+    found = problems(defaults, {"global": {"stack": {"spark": {"enabled": True}}}})
+    assert found["global.stack"].allowed == "unset"

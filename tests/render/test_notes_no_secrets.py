@@ -9,6 +9,7 @@ import pytest
 from conftest import NAMESPACE, RELEASE, ROOT, application_charts, chart_profiles
 from secret_leaks import secret_values
 from chartsuite import helm
+import helm_commands
 
 CASES = [(chart, profile) for chart in application_charts() for profile, _ in chart_profiles(chart)]
 
@@ -26,7 +27,7 @@ def installs(renders):
     def run(case):
         chart, profile = case
         values = dict(chart_profiles(chart))[profile]
-        return helm.install_dry_run(ROOT / "charts" / chart, [values] if values else [], release=RELEASE,
+        return helm_commands.install_dry_run(ROOT / "charts" / chart, [values] if values else [], release=RELEASE,
                                     namespace=NAMESPACE)
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         return dict(zip(with_secrets, pool.map(run, with_secrets)))

@@ -10,6 +10,7 @@ import yaml
 
 from conftest import HELM_MAJORS, ROOT, application_charts
 from chartsuite import helm
+import helm_commands
 
 
 @pytest.mark.parametrize("major", HELM_MAJORS)
@@ -21,7 +22,7 @@ def test_dependency_build_then_lint_render_and_package(tmp_path, chart, major):
     run = lambda *a: subprocess.run([binary, *a], capture_output=True, text=True)  # noqa: E731
     assert run("dependency", "build", str(charts / chart)).returncode == 0
     assert (charts / chart / "charts" / "common").is_symlink()
-    ok, output = helm.lint(charts / chart, major=major)
+    ok, output = helm_commands.lint(charts / chart, major=major)
     assert ok, output
     assert helm.render(charts / chart, major=major)
     packaged = run("package", str(charts / chart), "-d", str(tmp_path / "out"))

@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 from chartsuite import helm
 from chartsuite.model.yamlio import load_values
+import helm_commands
 
 
 def install_blocks():
@@ -83,7 +84,7 @@ def test_each_install_block_works_when_pasted(block, tmp_path):
             for path in files:
                 for name, key in secrets_named(load_values(ROOT / path)):
                     assert (ns, name, key) in secrets, f"{command}: {path} needs Secret {name} with key {key} in {ns}"
-            objects, notes = helm.install_dry_run(ROOT / chart, [ROOT / f for f in files], release=release, namespace=ns)
+            objects, notes = helm_commands.install_dry_run(ROOT / chart, [ROOT / f for f in files], release=release, namespace=ns)
             assert objects and notes.strip(), command
         elif argv[:2] == ["helm", "test"]:
             ns = option(argv, "-n", "--namespace") or "default"

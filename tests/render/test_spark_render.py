@@ -10,7 +10,8 @@ import pytest
 from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find, one
 from chartsuite import helm
 from chartsuite.checks import manifests
-from chartsuite.cli.check_manifests import load_user_provided
+from chartsuite.checks.manifests import load_user_provided
+import helm_commands
 
 CHART = ROOT / "charts" / "spark"
 PROFILES = [p for p, _ in chart_profiles("spark")]
@@ -644,7 +645,7 @@ def test_notes_say_a_driver_needs_the_secret_in_its_configuration():
     """A client-mode driver with only the env _SPARK_AUTH_SECRET was refused (issue "Spark notebooks
     that really work", defect 7; the chart's drivers get the secret in spark-defaults.conf, which
     test_spark_standalone_real runs): NOTES must not offer the env as an alternative."""
-    _, notes = helm.install_dry_run(CHART, release=RELEASE, namespace=NAMESPACE)
+    _, notes = helm_commands.install_dry_run(CHART, release=RELEASE, namespace=NAMESPACE)
     text = " ".join(notes.split())
     assert "as spark.authenticate.secret in its Spark configuration" in text
     assert "a driver refuses to start with only the env _SPARK_AUTH_SECRET" in text

@@ -12,6 +12,7 @@ import pytest
 from conftest import NAMESPACE, RELEASE, ROOT, chart_profiles, find
 from chartsuite import helm
 from chartsuite.checks import footprint, manifests
+import helm_commands
 
 UMBRELLA = ROOT / "charts" / "umbrella"
 
@@ -194,7 +195,7 @@ def test_umbrella_notes_carry_every_charts_notes(tmp_path):
     values = tmp_path / "notebooks.yaml"
     values.write_text("spark:\n  zeppelin:\n    enabled: true\n  rstudio:\n    enabled: true\n")
     # Helm 4: Helm 3's install --dry-run=client still asks a cluster for its version.
-    objects, notes = helm.install_dry_run(UMBRELLA, [values], release="stack", namespace="bigdata")
+    objects, notes = helm_commands.install_dry_run(UMBRELLA, [values], release="stack", namespace="bigdata")
     for chart in ("hdfs", "spark", "alluxio"):
         assert f"======== {chart} ========" in notes
     assert "HDFS 3.4.1 is being deployed" in notes and "Alluxio 2.9.5 is being deployed" in notes
@@ -207,7 +208,7 @@ def test_umbrella_notes_carry_every_charts_notes(tmp_path):
     assert "helm get notes" not in notes
     # A chart left out has no section.
     values.write_text("alluxio:\n  enabled: false\n")
-    _, notes = helm.install_dry_run(UMBRELLA, [values], release="stack", namespace="bigdata")
+    _, notes = helm_commands.install_dry_run(UMBRELLA, [values], release="stack", namespace="bigdata")
     assert "======== alluxio ========" not in notes and "======== hdfs ========" in notes
 
 

@@ -273,7 +273,7 @@ def run(root, chart: str, user: dict, mutated: str, major: int = 4, release: str
     from pathlib import Path
 
     import yaml
-    from chartsuite.cli.lint_values import Target, check_target
+    from chartsuite.checks.values_lint import Target, check_target
     from chartsuite import helm as helm_tool
     from chartsuite.checks import manifests
 

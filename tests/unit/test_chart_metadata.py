@@ -7,7 +7,11 @@ import sys
 
 import pytest
 import yamale
+import yaml
 from yamllint import config as yl_config, linter
+
+from chartsuite.model import paths
+from chartsuite.model.kube import DEFAULT_KUBE_VERSIONS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CHARTS = sorted(p.parent for p in (ROOT / "charts").glob("*/Chart.yaml"))
@@ -78,3 +82,11 @@ def test_readme_generator_refuses_a_value_without_a_description(tmp_path):
     schema["properties"]["server"]["properties"]["image"]["description"] = "Image"
     (tmp_path / "values.schema.json").write_text(json.dumps(schema))
     assert "| `server.image` | Image | `\"x\"` |" in gen_readme.table(tmp_path)
+
+
+def test_every_chart_supports_the_oldest_validated_kubernetes():
+    """Chart.yaml kubeVersion and the versions renders are validated against are one fact
+    (chartsuite.model.kube.DEFAULT_KUBE_VERSIONS): the floor is the oldest validated version."""
+    for chart_dir in paths.application_chart_dirs():
+        meta = yaml.safe_load((chart_dir / "Chart.yaml").read_text())
+        assert meta["kubeVersion"] == f">={DEFAULT_KUBE_VERSIONS[0]}-0", chart_dir.name

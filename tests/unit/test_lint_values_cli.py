@@ -196,7 +196,7 @@ def test_a_values_file_for_another_chart_is_named(tmp_path):
     r = lint("--chart", ROOT / "charts" / "spark", f)
     assert r.returncode == 1
     assert r.stdout.splitlines()[0] == (
-        f"{f}: (root): these look like values for charts/hdfs: every top-level key is one of its values, 3 of them "
+        f"{f}:1:1: (root): these look like values for charts/hdfs: every top-level key is one of its values, 3 of them "
         "are unknown to charts/spark (--chart charts/hdfs)")
     # One stray key is a typo, not another chart's file.
     g = write(tmp_path, "typo.yaml", "workr:\n  replicaCount: 3\n")
@@ -210,6 +210,14 @@ def test_a_problem_on_a_key_the_file_does_not_set_points_at_the_closest_key_it_s
     assert position_of("server.persistence.storageClass", where) == (2, 3)
     assert position_of("list[1]", where) == (6, 5)
     assert position_of("other.key", where) == (0, 0)
+    assert position_of("", where) == (1, 1)  # a problem of the whole file: its first key
+
+
+def test_a_key_set_twice_is_judged_where_helm_takes_it_from(tmp_path):
+    """Helm keeps the last of two equal keys; its problem points at that line, not the lost one."""
+    f = write(tmp_path, "twice.yaml", "journalnode:\n  replicaCount: 3\njournalnode:\n  replicaCount: 4\n")
+    r = lint("--chart", ROOT / "charts" / "hdfs", f)
+    assert f"{f}:4:3: journalnode.replicaCount: must be odd" in r.stdout
 
 
 def test_enum_typos_in_kubernetes_pass_through_blocks_fail_with_their_paths(tmp_path):

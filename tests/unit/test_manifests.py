@@ -138,7 +138,7 @@ def test_jobs_and_helm_test_pods_need_no_probes():
 
 
 def test_user_provided_names_come_from_existing_object_keys(tmp_path):
-    from chartsuite.cli.check_manifests import user_provided_from_values
+    from chartsuite.checks.manifests import user_provided_from_values
 
     f = tmp_path / "v.yaml"
     f.write_text("a:\n  auth:\n    existingSecret: pw\n  persistence:\n    existingClaim: ''\n"

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from chartsuite.model.quantity import is_positive_quantity, parse_quantity
+from chartsuite.model.quantity import parse_quantity
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -30,10 +30,3 @@ def test_parses_kubernetes_quantities(text, expected):
 def test_rejects_negative_and_unparseable(text):
     with pytest.raises(ValueError):
         parse_quantity(text)
-
-
-def test_positive():
-    assert is_positive_quantity("1Mi")
-    assert not is_positive_quantity("0Gi")
-    assert not is_positive_quantity("-1")
-    assert not is_positive_quantity("lots")

@@ -127,3 +127,42 @@ Usage: splitList "\n" (include "common.validate.memoryUnits" (dict "path" "" "va
 {{- end -}}
 {{- join "\n" $out -}}
 {{- end -}}
+
+{{/*
+Messages (one per line) for a comma-separated host:port list such as a ZooKeeper connect string
+(what ZooKeeper's ConnectStringParser and Curator accept: each trimmed entry a DNS name or address
+and a port of at most 5 digits). "" when every entry is host:port.
+Usage: splitList "\n" (include "common.validate.hostPorts" (dict "path" "zookeeper.quorum" "value" $v.zookeeper.quorum))
+*/}}
+{{- define "common.validate.hostPorts" -}}
+{{- $out := list -}}
+{{- range (splitList "," (toString .value)) -}}
+{{- if not (regexMatch "^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}$" (trim .)) -}}
+{{- $out = append $out (printf "%s: entry '%s' is not host:port (host:port[,host:port...])" $.path .) -}}
+{{- end -}}
+{{- end -}}
+{{- join "\n" $out -}}
+{{- end -}}
+
+{{/*
+"" when a removed values key is unset, else a message naming the key of configOverrides it moved to
+(one idiom for extra daemon properties in every chart: configOverrides.<file>).
+Usage: include "common.validate.movedToConfigOverrides" (dict "path" "coreSite" "value" $v.coreSite "file" "core-site.xml")
+*/}}
+{{- define "common.validate.movedToConfigOverrides" -}}
+{{- if .value -}}
+{{- printf "%s: moved to configOverrides.%s (configOverrides: {%s: {...}})" .path .file .file -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+"" unless a chart installed on its own (not as a subchart of an umbrella release) is given
+global.stack: that map is filled by an umbrella chart from its subcharts' exports (import-values);
+set by hand on a chart alone it would wire the chart to siblings that do not exist.
+Usage: include "common.validate.standaloneStack" $
+*/}}
+{{- define "common.validate.standaloneStack" -}}
+{{- if and (not (contains "/charts/" .Template.Name)) ((.Values.global | default dict).stack) -}}
+{{- print "global.stack: is filled by an umbrella chart for its subcharts; a chart installed alone has no siblings to wire to (unset)" -}}
+{{- end -}}
+{{- end -}}

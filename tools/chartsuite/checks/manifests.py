@@ -4,15 +4,20 @@ from __future__ import annotations
 import functools
 import json
 import re
+from importlib.resources import files
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from importlib_resources import files
+import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from kubernetes_validate import utils
 from referencing import Registry, Resource
 
-DEFAULT_KUBE_VERSIONS = ("1.29.0", "1.35.0")
+from chartsuite.errors import UsageError
+from chartsuite.model.kube import DEFAULT_KUBE_VERSIONS
+from chartsuite.model.yamlio import Loader, load_values
+
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
 
 
@@ -298,3 +303,69 @@ def check_containers(objects: Iterable[dict]) -> list[str]:
                         if not c.get(probe):
                             out.append(f"{where}: has no {probe}")
     return out
+
+
+def load_user_provided(chart_dir: Path) -> frozenset[str]:
+    """Names in ``<chart_dir>/user-provided.yaml`` (optional file).
+
+    Args: chart_dir.  Returns: frozenset of ``name`` and ``Kind/name`` strings (empty when absent).
+    Raises: UsageError when the file does not parse or is not a list of names / {kind, name} maps.
+    """
+
+    path = chart_dir / "user-provided.yaml"
+    if not path.is_file():
+        return frozenset()
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) or []
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(data, list):
+        raise UsageError(f"{path}: must be a list of names or {{kind, name}} maps")
+    names = set()
+    for item in data:
+        if isinstance(item, str):
+            names.add(item)
+        elif isinstance(item, dict) and item.get("name"):
+            names.add(f"{item['kind']}/{item['name']}" if item.get("kind") else str(item["name"]))
+        else:
+            raise UsageError(f"{path}: entry {item!r} is neither a name nor a {{kind, name}} map")
+    return frozenset(names)
+
+
+# Values keys whose string values name objects the user creates (existing Secrets, claims, ConfigMaps such as krb5.conf, and the
+# client ConfigMap of an HDFS installed separately), at any depth of a values file.
+USER_PROVIDED_KEYS = frozenset({"existingSecret", "existingClaim", "configMap", "existingConfigMap"})
+
+
+def user_provided_from_values(values_files) -> frozenset[str]:
+    """Names a values file hands in as existing objects (``existingSecret``, ``existingClaim``,
+    ``configMap`` keys at any depth). Args: iterable of paths. Returns: frozenset of names.
+    Raises: UsageError when a file does not parse."""
+
+    names = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in USER_PROVIDED_KEYS and isinstance(value, str) and value:
+                    names.add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for f in values_files:
+        walk(load_values(Path(f), str(f)))
+    return frozenset(names)
+
+
+def check_objects(objects: list[dict], kube_versions: Iterable[str],
+                  user_provided: frozenset[str] = frozenset()) -> list[str]:
+    """Every manifest check on one render: strict API schemas, references, containers.
+
+    Args: objects: rendered objects; kube_versions: versions such as "1.29" or "1.29.0" (schema_version
+        maps them); user_provided: names the user creates (load_user_provided, user_provided_from_values).
+    Returns: list of problem messages ([] when clean). Raises: ValueError for an unshipped version.
+    """
+    return (validate_objects(objects, kube_versions) + check_references(objects, user_provided)
+            + check_containers(objects))

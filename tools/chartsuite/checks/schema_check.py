@@ -154,7 +154,8 @@ def explain(err: ValidationError, file: str = "") -> list[Problem]:
     if v == "additionalProperties" and isinstance(inst, dict):
         props = sch.get("properties", {}) if isinstance(sch, dict) else {}
         patterns = list(sch.get("patternProperties", {})) if isinstance(sch, dict) else []
-        allowed = sorted(props)
+        # A key kept only to say where its value moved (``deprecated``) is neither suggested nor listed.
+        allowed = sorted(k for k, s in props.items() if not (isinstance(s, dict) and s.get("deprecated")))
         out = []
         for key in inst:
             if key in props or any(re.search(p, key) for p in patterns):

@@ -11,22 +11,6 @@ from typing import Callable
 from chartsuite.errors import UsageError
 
 
-def chart_and_values(chart: str, values) -> "Path":
-    """Check the ``--chart DIR`` and values-file arguments of a command-line tool.
-
-    Args: chart: chart directory as given; values: iterable of values-file paths (str or Path).
-    Returns: the chart directory (Path). Raises: UsageError "<chart>: not a chart directory (no
-    Chart.yaml)" or "<file>: no such file" (the first missing one)."""
-
-    chart_dir = Path(chart)
-    if not (chart_dir / "Chart.yaml").is_file():
-        raise UsageError(f"{chart}: not a chart directory (no Chart.yaml)")
-    for f in values:
-        if not Path(f).is_file():
-            raise UsageError(f"{f}: no such file")
-    return chart_dir
-
-
 def exit_with(run: Callable[[], int], prog: str) -> None:
     """Call ``run()`` (returns an exit status int) and exit with its status, mapping UsageError and
     any other exception to exit 2 with a one-line message on stderr. Never returns."""

@@ -18,7 +18,9 @@ import sys
 
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
+from chartsuite.model.paths import REPO_ROOT
+
+ROOT = REPO_ROOT
 
 # semver.org 2.0.0 regular expression (major.minor.patch[-prerelease][+build]).
 SEMVER = re.compile(

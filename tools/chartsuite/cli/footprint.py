@@ -21,8 +21,9 @@ from pathlib import Path
 
 from chartsuite import helm
 from chartsuite.checks import footprint as fp
-from chartsuite.cli import chart_and_values, exit_with
+from chartsuite.cli import exit_with
 from chartsuite.errors import UsageError
+from chartsuite.model.paths import chart_and_values
 from chartsuite.model.quantity import parse_quantity
 
 

@@ -22,7 +22,9 @@ import sys
 
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
+from chartsuite.model.paths import REPO_ROOT
+
+ROOT = REPO_ROOT
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 
 

@@ -12,12 +12,12 @@ import sys
 
 import yaml
 
-from chartsuite.model import subcharts
+from chartsuite.model import paths, subcharts
+from chartsuite.model.paths import REPO_ROOT
 from chartsuite.schemas import blocks
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
+ROOT = REPO_ROOT
 
-CHARTS = ("hdfs", "alluxio", "spark", "umbrella")
 
 
 def render(chart):
@@ -40,7 +40,7 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     stale = []
-    for chart in CHARTS:
+    for chart in (d.name for d in paths.application_chart_dirs()):
         path = ROOT / "charts" / chart / "values.schema.json"
         text = render(chart)
         if args.check:

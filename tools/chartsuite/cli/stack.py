@@ -28,9 +28,8 @@ from kubernetes.client.rest import ApiException
 from kubernetes.config.config_exception import ConfigException
 
 from chartsuite import helm
-from chartsuite.checks import checkov_scan, footprint, manifests, password_secrets
-from chartsuite.cli import exit_with, lint_values
-from chartsuite.cli.check_manifests import check_objects, load_user_provided, user_provided_from_values
+from chartsuite.checks import checkov_scan, footprint, manifests, password_secrets, values_lint
+from chartsuite.cli import exit_with
 from chartsuite.errors import UsageError
 from chartsuite.model import paths, profiles
 from chartsuite.model.paths import display_path
@@ -61,7 +60,7 @@ class Profile:
 
 def discover_profiles() -> tuple[list[Profile], list[str]]:
     """Every (chart, values files) profile of the repo.  Returns: (profiles, usage errors)."""
-    targets, errors = lint_values.discover()
+    targets, errors = values_lint.discover()
     profiles = [Profile(t.chart_dir, [] if t.is_defaults else [p for p, _ in t.files]) for t in targets]
     return profiles, errors
 
@@ -72,9 +71,9 @@ def lint_profiles(profiles: list[Profile]) -> int:
     for prof in profiles:
         files = [(f, display_path(f)) for f in prof.files] or \
             [(prof.chart_dir / "values.yaml", display_path(prof.chart_dir / "values.yaml"))]
-        target = lint_values.Target(prof.chart_dir, files, is_defaults=not prof.files)
+        target = values_lint.Target(prof.chart_dir, files, is_defaults=not prof.files)
         try:
-            problems = lint_values.check_target(target)
+            problems = values_lint.check_target(target)
         except UsageError as exc:
             say(f"lint {prof.label}: ERROR {exc}")
             count += 1
@@ -100,7 +99,7 @@ def render_and_check(prof: Profile, major: int, kube: tuple[str, ...], user_prov
                               namespace=CHECK_NAMESPACE, major=major)
     except helm.RenderError as exc:
         return label, [f"render failed: {exc.stderr.strip()}"], time.monotonic() - start, [], None
-    problems = check_objects(objects, kube, user_provided)
+    problems = manifests.check_objects(objects, kube, user_provided)
     line = None
     if with_footprint:
         try:
@@ -235,11 +234,11 @@ def run(argv=None) -> int:
     provided = {}
     for prof in profiles:
         if prof.chart_dir not in provided:
-            provided[prof.chart_dir] = load_user_provided(prof.chart_dir)
+            provided[prof.chart_dir] = manifests.load_user_provided(prof.chart_dir)
     jobs = [(prof, major) for prof in profiles for major in majors]
     with cf.ThreadPoolExecutor(max_workers=max(1, min(args.workers, 4))) as pool:
         futures = [pool.submit(render_and_check, prof, major, kube,
-                               provided[prof.chart_dir] | user_provided_from_values(prof.files),
+                               provided[prof.chart_dir] | manifests.user_provided_from_values(prof.files),
                                major == majors[0])
                    for prof, major in jobs]
         renders = {}

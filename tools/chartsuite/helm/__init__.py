@@ -65,7 +65,7 @@ def helm_binary(major: int) -> str:
                      f"or set HELM{major}=/path/to/helm")
 
 
-def _value_args(values_files: Iterable[Path | str], set_values) -> list[str]:
+def value_args(values_files: Iterable[Path | str], set_values) -> list[str]:
     args: list[str] = []
     for f in values_files:
         args += ["-f", str(f)]
@@ -82,7 +82,7 @@ def template_cmd(chart_dir, values_files=(), set_values=None, release="test",
                  namespace="default", major=4, kube_version=None, extra_args=()) -> list[str]:
     """The ``helm template`` command line render() runs (see render for the arguments)."""
     cmd = [helm_binary(major), "template", release, str(chart_dir), "--namespace", namespace]
-    cmd += _value_args(values_files, set_values)
+    cmd += value_args(values_files, set_values)
     if kube_version:
         cmd += ["--kube-version", str(kube_version)]
     cmd += list(extra_args)
@@ -139,36 +139,3 @@ def run(cmd: list[str], timeout: int = DEFAULT_TIMEOUT) -> str:
     if proc.returncode != 0:
         raise RenderError(cmd, proc.returncode, proc.stderr)
     return proc.stdout
-
-
-def install_dry_run(chart_dir: Path | str, values_files: Iterable[Path | str] = (), release: str = "test",
-                    namespace: str = "default", major: int = 4,
-                    timeout: int = DEFAULT_TIMEOUT) -> tuple[list[dict], str]:
-    """``helm install --dry-run=client``: the objects and the rendered NOTES.txt of an install.
-
-    ``helm template`` does not render NOTES.txt; this does, with no cluster (``lookup`` returns
-    nothing, as in a first install). Args: as render(). Returns: (objects, notes text; "" when the
-    chart has no NOTES.txt). Raises: RenderError when helm fails or times out; UsageError without Helm.
-    """
-    cmd = [helm_binary(major), "install", release, str(chart_dir), "--namespace", namespace,
-           "--dry-run=client"] + _value_args(values_files, None)
-    out = run(cmd, timeout)
-    notes = out.split("\nNOTES:\n", 1)[1] if "\nNOTES:\n" in out else ""
-    manifest = out.split("\nMANIFEST:\n", 1)[1] if "\nMANIFEST:\n" in out else ""
-    manifest = manifest.split("\nNOTES:\n", 1)[0]
-    return parse_documents(manifest), notes
-
-
-def lint(chart_dir: Path | str, values_files: Iterable[Path | str] = (), major: int = 4,
-         timeout: int = DEFAULT_TIMEOUT) -> tuple[bool, str]:
-    """``helm lint --strict`` a chart with the given values files.
-
-    Args: chart_dir; values_files: ``-f`` files; major: 3 or 4; timeout: seconds.
-    Returns: (ok, combined stdout+stderr).  Raises: UsageError when no Helm binary is available.
-    """
-    cmd = [helm_binary(major), "lint", "--strict", str(chart_dir)] + _value_args(values_files, None)
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return False, f"helm lint timed out after {timeout}s"
-    return proc.returncode == 0, (proc.stdout + proc.stderr)

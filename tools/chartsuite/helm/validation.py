@@ -17,6 +17,7 @@ import yaml
 
 from chartsuite import helm
 from chartsuite.errors import Problem
+from chartsuite.model import subcharts
 
 REPORT_KIND = "ValuesValidationReport"
 REPORT_FLAGS = ("--skip-schema-validation", "--set", "global.valuesValidation=report")
@@ -116,9 +117,8 @@ def defaults_for(chart_dir: Path | str, paths: Iterable[str]) -> dict:
 
     chart_dir = Path(chart_dir)
     own = yaml.safe_load((chart_dir / "values.yaml").read_text(encoding="utf-8")) or {}
-    subs = {}
-    for link in sorted((chart_dir / "charts").glob("*/values.yaml")) if (chart_dir / "charts").is_dir() else []:
-        subs[link.parent.name] = yaml.safe_load(link.read_text(encoding="utf-8")) or {}
+    subs = {sub.name: yaml.safe_load((sub.chart_dir / "values.yaml").read_text(encoding="utf-8")) or {}
+            for sub in subcharts.dependencies(chart_dir) if (sub.chart_dir / "values.yaml").is_file()}
     override: dict = {}
     for path in paths:
         keys, value = _keys(own, path), None

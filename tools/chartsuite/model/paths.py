@@ -5,6 +5,8 @@ from pathlib import Path
 
 import yaml
 
+from chartsuite.errors import UsageError
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CHARTS_DIR = REPO_ROOT / "charts"
 EXAMPLES_DIR = REPO_ROOT / "examples"
@@ -95,3 +97,19 @@ def display_path(path: Path | str) -> str:
         return str(p.resolve().relative_to(REPO_ROOT))
     except ValueError:
         return str(path)
+
+
+def chart_and_values(chart: str, values) -> Path:
+    """Check the ``--chart DIR`` and values-file arguments of a command-line tool.
+
+    Args: chart: chart directory as given; values: iterable of values-file paths (str or Path).
+    Returns: the chart directory (Path). Raises: UsageError "<chart>: not a chart directory (no
+    Chart.yaml)" or "<file>: no such file" (the first missing one)."""
+
+    chart_dir = Path(chart)
+    if not (chart_dir / "Chart.yaml").is_file():
+        raise UsageError(f"{chart}: not a chart directory (no Chart.yaml)")
+    for f in values:
+        if not Path(f).is_file():
+            raise UsageError(f"{f}: no such file")
+    return chart_dir

@@ -49,11 +49,3 @@ def parse_quantity(value) -> Decimal:
     if m.group("sign") == "-" and result != 0:
         raise ValueError(f"negative quantity: {value!r}")
     return result
-
-
-def is_positive_quantity(value) -> bool:
-    """True when value parses with parse_quantity and is > 0.  Args: value.  Returns: bool."""
-    try:
-        return parse_quantity(value) > 0
-    except ValueError:
-        return False

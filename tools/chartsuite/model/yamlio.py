@@ -8,9 +8,9 @@ import yaml
 from chartsuite.errors import UsageError
 
 try:  # the C loader is several times faster when libyaml is present
-    _Loader = yaml.CSafeLoader
+    Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    Loader = yaml.SafeLoader
 
 
 def parse_values(text: str, name: str = "<string>") -> dict:
@@ -22,7 +22,7 @@ def parse_values(text: str, name: str = "<string>") -> dict:
         ``NAME: top level must be a mapping of values, not a list`` when it is not a mapping.
     """
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -68,7 +68,7 @@ def duplicate_keys(text: str) -> list[tuple[str, int, int, int]]:
         repeat)], 1-based, in document order; [] when every key is set once or the text does not parse.
     """
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=Loader)
     except yaml.YAMLError:
         return []
     out: list[tuple[str, int, int, int]] = []
@@ -98,10 +98,11 @@ def positions(text: str) -> dict[str, tuple[int, int]]:
 
     Args: text: the YAML (already known to parse).
     Returns: {dotted path (list items as ``[i]``): (line, column)} 1-based, of each mapping key and
-        each list item; the first occurrence wins for a key set twice; {} when the text does not parse.
+        each list item; for a key set twice the last occurrence, the one Helm keeps (what its value is
+        judged on); {} when the text does not parse.
     """
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=Loader)
     except yaml.YAMLError:
         return {}
     out: dict[str, tuple[int, int]] = {}
@@ -110,12 +111,12 @@ def positions(text: str) -> dict[str, tuple[int, int]]:
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 child = f"{path}.{key.value}" if path else str(key.value)
-                out.setdefault(child, (key.start_mark.line + 1, key.start_mark.column + 1))
+                out[child] = (key.start_mark.line + 1, key.start_mark.column + 1)
                 walk(value, child)
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 child = f"{path}[{i}]"
-                out.setdefault(child, (item.start_mark.line + 1, item.start_mark.column + 1))
+                out[child] = (item.start_mark.line + 1, item.start_mark.column + 1)
                 walk(item, child)
     if root is not None:
         walk(root, "")
@@ -124,7 +125,13 @@ def positions(text: str) -> dict[str, tuple[int, int]]:
 
 def position_of(path: str, where: dict[str, tuple[int, int]]) -> tuple[int, int]:
     """The place of ``path`` in a file (``positions``), else of its longest prefix the file sets
-    (a missing required key points at its parent); (0, 0) when the file sets none of it."""
+    (a missing required key points at its parent); a problem of the whole file (path "") points at
+    its first key; (0, 0) when the file sets none of the path (the value comes from the defaults).
+
+    Args: path: dotted values path; where: positions() of the file. Returns: (line, column), 1-based.
+    """
+    if not path:
+        return min(where.values(), default=(0, 0))
     while path:
         if path in where:
             return where[path]

@@ -20,8 +20,9 @@ Kubernetes pass-through, quantities as Kubernetes writes them).
 import functools
 import json
 import re
+from importlib.resources import files
 
-from chartsuite.checks.manifests import DEFAULT_KUBE_VERSIONS
+from chartsuite.model.kube import DEFAULT_KUBE_VERSIONS
 
 # A positive decimal (at least one non-zero digit) with an optional binary/decimal suffix or
 # exponent. A sign is never accepted, so negative and zero sizes are rejected. (No look-ahead:
@@ -247,7 +248,6 @@ def security_context(description, kind="pod"):
 @functools.lru_cache(maxsize=None)
 def _k8s_definitions():
     """The ``$defs`` of kubernetes-validate's strict Kubernetes K8S_SCHEMA_VERSION schema (dict)."""
-    from importlib_resources import files
 
     base = files("kubernetes_validate").joinpath(
         "kubernetes-json-schema", f"v{K8S_SCHEMA_VERSION}-local-strict", "_definitions.json")
