@@ -31,11 +31,15 @@ class Problem:
 
     def format(self) -> str:
         """``FILE:LINE:COL: path.to.value: what is wrong (what is allowed)``; ``:LINE:COL`` is left out
-        when unknown, the parenthesis when allowed is empty.  Returns: str."""
+        when unknown (line 0), the parenthesis when allowed is empty, and an empty path reads ``(root)``.
+        Args: none.  Returns: str."""
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
         text = f"{where}: {self.path or '(root)'}: {self.message}"
         return f"{text} ({self.allowed})" if self.allowed else text
 
     def as_dict(self) -> dict:
-        """``{"file", "path", "message", "allowed"}`` for JSON output.  Returns: dict of str."""
+        """``{"file", "path", "message", "allowed", "line", "col"}`` for JSON output (dataclasses.asdict).
+
+        Args: none.  Returns: dict: file, path, message, allowed as str; line and col as int (1-based, 0
+            when unknown)."""
         return asdict(self)

@@ -36,18 +36,20 @@ class Amounts:
     memory_limits: int = 0
 
     def get(self, kind: str, resource: str):
+        """One amount.  Args: kind: "requests" or "limits"; resource: "cpu" or "memory".
+        Returns: cores (Decimal) for cpu, bytes (int) for memory.  Raises: AttributeError for another name."""
         return getattr(self, f"{resource}_{kind}")
 
     def __add__(self, other: "Amounts") -> "Amounts":
         return Amounts(*(self.get(k, r) + other.get(k, r) for k, r in _FIELDS))
 
     def times(self, n: int) -> "Amounts":
-        """Every amount multiplied by n (replicas).  Returns: Amounts."""
+        """Every amount multiplied by n (replicas).  Args: n: int.  Returns: Amounts."""
         return Amounts(*(self.get(k, r) * n for k, r in _FIELDS))
 
     def as_dict(self) -> dict:
         """``{"cpu_requests": "0.35", "cpu_limits": ..., "memory_requests": <bytes>, ...}``:
-        cores as decimal strings (exact), bytes as ints."""
+        cores as decimal strings (exact, cores()), bytes as ints.  Returns: dict."""
         return {"cpu_requests": cores(self.cpu_requests), "cpu_limits": cores(self.cpu_limits),
                 "memory_requests": self.memory_requests, "memory_limits": self.memory_limits}
 
@@ -68,6 +70,7 @@ class Workload:
 
     @property
     def total(self) -> Amounts:
+        """Per-pod amounts times replicas.  Returns: Amounts."""
         return self.per_pod.times(self.replicas)
 
 
@@ -81,14 +84,17 @@ class Group:
 
     @property
     def pods(self) -> int:
+        """Pods of the component (sum of its workloads' replicas).  Returns: int."""
         return sum(w.replicas for w in self.workloads)
 
     @property
     def total(self) -> Amounts:
+        """Sum of its workloads' totals.  Returns: Amounts."""
         return sum((w.total for w in self.workloads), Amounts())
 
     @property
     def storage(self) -> int:
+        """Bytes (int): standalone PVC storage plus each workload's storage_per_pod x replicas."""
         return self.pvc_storage + sum(w.storage_per_pod * w.replicas for w in self.workloads)
 
 
@@ -104,22 +110,28 @@ class Report:
 
     @property
     def pods(self) -> int:
+        """Pods of every component.  Returns: int."""
         return sum(g.pods for g in self.groups)
 
     @property
     def total(self) -> Amounts:
+        """Sum of every component's amounts.  Returns: Amounts."""
         return sum((g.total for g in self.groups), Amounts())
 
     @property
     def storage(self) -> int:
+        """Storage of every component in bytes.  Returns: int."""
         return sum(g.storage for g in self.groups)
 
     @property
     def memory_emptydir(self) -> int:
+        """Memory-medium emptyDir sizeLimits x replicas, in bytes.  Returns: int."""
         return sum(w.memory_emptydir_per_pod * w.replicas for g in self.groups for w in g.workloads)
 
     def total_at_hpa_max(self) -> tuple[int, Amounts] | None:
-        """(pods, amounts) with every HPA-scaled workload at maxReplicas; None without HPAs."""
+        """Totals with every HPA-scaled workload at maxReplicas.
+
+        Returns: (pods: int, Amounts), or None when no workload has an HPA."""
         ws = [w for g in self.groups for w in g.workloads]
         if not any(w.hpa for w in ws):
             return None
@@ -129,7 +141,7 @@ class Report:
     def as_dict(self) -> dict:
         """JSON shape: ``{"components": [{"name", "pods", "storage", **Amounts, "workloads": [...]}],
         "totals": {"pods", "storage", "memory_emptydir", **Amounts}, "totals_at_hpa_max"?,
-        "daemonset_nodes", "notes", "skipped"}``; bytes are ints, cores decimal strings."""
+        "daemonset_nodes", "notes", "skipped"}``; bytes are ints, cores decimal strings.  Returns: dict."""
         out = {"components": [], "daemonset_nodes": self.daemonset_nodes}
         for g in self.groups:
             out["components"].append({
@@ -156,12 +168,13 @@ def _bytes(value) -> int:
 def container_amounts(container: dict, where: str = "") -> tuple[Amounts, list[str]]:
     """Requests and limits of one container.
 
-    A request that is absent while the limit is set takes the limit's value (API defaulting);
+    A request that is absent while the limit is set takes the limit's value (API defaulting:
+    kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits);
     anything still absent counts as 0 and is listed in missing.
     Args: container: a container dict; where: prefix for error messages.
-    Returns: (Amounts, missing), missing like ``["container 'app': limits.cpu"]``.
-    Raises: ValueError naming the field when a value is not a quantity.
-    """
+    Returns: (Amounts, missing): cores (Decimal) and bytes (int, rounded up); missing like
+        ``["container 'app': limits.cpu"]``.
+    Raises: ValueError naming the field when a value is not a quantity."""
     res = container.get("resources") or {}
     label = f"container '{container.get('name', '?')}'"
     values, missing = {}, []
@@ -331,9 +344,8 @@ def footprint(objects, daemonset_nodes: int = 1) -> Report:
 def over_capacity(report: Report, cpu: Decimal | None = None, memory: int | None = None) -> list[str]:
     """Compare total requests with a capacity (a node's or the cluster's allocatable).
 
-    Args: report; cpu: cores or None; memory: bytes or None.
-    Returns: one line per exceeded resource (``CPU requests 4.2 exceed the capacity 4``); [] fits.
-    """
+    Args: report: Report; cpu: cores (Decimal) or None (not compared); memory: bytes (int) or None.
+    Returns: one line per exceeded resource (``CPU requests 4.2 exceed the capacity 4``); [] fits."""
     out, total = [], report.total
     if cpu is not None and total.cpu_requests > cpu:
         out.append(f"CPU requests {cores(total.cpu_requests)} exceed the capacity {cores(cpu)}")
@@ -344,13 +356,17 @@ def over_capacity(report: Report, cpu: Decimal | None = None, memory: int | None
 
 # ---------------------------------------------------------------- formatting
 def cores(value: Decimal) -> str:
-    """Cores without trailing zeros, to the millicore: Decimal("2.350") -> ``"2.35"``."""
+    """Cores without trailing zeros, to the millicore: Decimal("2.350") -> ``"2.35"``.
+
+    Args: value: cores (Decimal, int or numeric str).  Returns: str, rounded half-even to 0.001.
+    Raises: decimal.InvalidOperation for a value that is not a number."""
     text = format(Decimal(value).quantize(Decimal("0.001")), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def size(n: int) -> str:
-    """Bytes as ``1.125GiB`` (>= 1 GiB, 3 decimals at most), ``384MiB`` (rounded up), or ``0``."""
+    """Bytes as ``1.125GiB`` (>= 1 GiB: GiB rounded half-even to 3 decimals at most), ``384MiB``
+    (below 1 GiB: MiB rounded up), or ``0``.  Args: n: bytes (int >= 0).  Returns: str."""
     if n == 0:
         return "0"
     if n >= 2**30:
@@ -361,7 +377,8 @@ def size(n: int) -> str:
 
 def totals_line(report: Report, label: str) -> str:
     """``footprint <label>: <n> pods, CPU requests X (limits Y), memory requests X (limits Y),
-    storage Z``.  Args: report; label: e.g. ``hdfs [examples/x.yaml]``.  Returns: str."""
+    storage Z`` (cores as cores(), bytes as size()).
+    Args: report: Report; label: str, e.g. ``hdfs [examples/x.yaml]``.  Returns: str."""
     t = report.total
     return (f"footprint {label}: {report.pods} pods, CPU requests {cores(t.cpu_requests)} "
             f"(limits {cores(t.cpu_limits)}), memory requests {size(t.memory_requests)} "
@@ -369,7 +386,10 @@ def totals_line(report: Report, label: str) -> str:
 
 
 def format_table(report: Report) -> str:
-    """The text report: one row per component, a TOTAL row, then notes.  Returns: str."""
+    """The text report: one row per component (pods marked ``*`` when a DaemonSet or an HPA makes
+    the count an assumption), a TOTAL row, the HPA maximum and memory emptyDir lines when they apply,
+    then notes and skipped objects.  Units: cores, and bytes as size().
+    Args: report: Report.  Returns: str (lines joined by newlines, no trailing newline)."""
     head = ("COMPONENT", "PODS", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "STORAGE")
     rows = []
     for g in report.groups:

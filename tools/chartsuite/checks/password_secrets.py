@@ -21,10 +21,11 @@ SPARK_RPC_AUTH_PATHS = {("auth",), ("spark", "auth")}
 def expected(values: dict) -> dict[str, set[str]]:
     """Secrets the values expect: {secret name: set of keys}.
 
-    Args: values dict (a parsed values file). Returns: dict (empty when none). A map counts when it
-    holds a non-empty string ``existingSecret`` and is an ``auth`` block or has
+    Args: values: dict (a parsed values file). Returns: dict str -> set of str (empty when none). A map
+    counts when it holds a non-empty string ``existingSecret`` and is an ``auth`` block or has
     ``existingSecretPasswordKey``; its key is ``secretKey`` (default ``spark-auth-secret``) for the Spark
-    RPC block (SPARK_RPC_AUTH_PATHS), else ``existingSecretPasswordKey`` (default ``password``)."""
+    RPC block (SPARK_RPC_AUTH_PATHS), else ``existingSecretPasswordKey`` (default ``password``); the
+    defaults are charts/spark/values.yaml's.  Raises: nothing."""
     found: dict[str, set[str]] = {}
 
     def walk(node, path):
@@ -47,5 +48,8 @@ def expected(values: dict) -> dict[str, set[str]]:
 
 
 def random_password(nbytes: int = 18) -> str:
-    """A URL-safe random password (str) from ``nbytes`` random bytes (Python's secrets module)."""
+    """A URL-safe random password from ``nbytes`` random bytes (Python's secrets.token_urlsafe).
+
+    Args: nbytes: int, bytes of randomness.  Returns: str, base64url without padding (about 1.3 x
+        nbytes characters: 24 for the default 18)."""
     return secrets.token_urlsafe(nbytes)

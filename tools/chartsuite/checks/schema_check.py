@@ -73,10 +73,10 @@ def _join(base: str, key: str) -> str:
 
 
 def show(value: Any) -> str:
-    """Short human rendering of a value for messages: strings quoted, maps/lists summarised.
+    """Short human rendering of a value for messages: strings quoted (cut to 47 characters + "..."
+    beyond 50), booleans and null in YAML/JSON spelling, maps and lists as "a map" / "a list".
 
-    Args: value.  Returns: str of at most ~60 characters.
-    """
+    Args: value: any.  Returns: str (other values as str(value))."""
     if isinstance(value, str):
         text = value if len(value) <= 50 else value[:47] + "..."
         return "'" + text + "'"
@@ -142,11 +142,11 @@ def _branch_types(err: ValidationError) -> list[str]:
 
 def explain(err: ValidationError, file: str = "") -> list[Problem]:
     """Turn one jsonschema error into Problems (an additionalProperties error with several unknown
-    keys gives one Problem per key; anyOf/oneOf descend into the best-fitting branch).
+    keys gives one Problem per key, suggesting the closest allowed key and never a ``deprecated`` one;
+    anyOf/oneOf descend into the best-fitting branch). Rules: JSON Schema draft-07 keywords.
 
     Args: err: a ValidationError from Draft7Validator.iter_errors; file: name for Problem.file.
-    Returns: list of Problem.
-    """
+    Returns: list of Problem (line and col 0: not located here)."""
     path = format_path(err.absolute_path)
     v, inst, vv, sch = err.validator, err.instance, err.validator_value, err.schema
     desc = _describe(sch)
@@ -280,9 +280,11 @@ def check_values(values: dict, schema: dict, file: str = "") -> list[Problem]:
 
     Args: values: merged values dict; schema: the chart's values.schema.json dict; file: the name
         Problems carry.
-    Returns: Problems sorted by path then message, duplicates removed; [] when valid.
-    Rules: JSON Schema draft-07 (the dialect chart schemas declare; Helm validates with it).
-    """
+    Returns: Problems sorted by path (list indexes numerically) then message, duplicates (same path
+        and message) removed; [] when valid.
+    Raises: jsonschema/referencing errors only for a broken schema (e.g. an unresolvable ``$ref``);
+        load_schema checks a schema first.
+    Rules: JSON Schema draft-07 (the dialect chart schemas declare; Helm validates with it)."""
     validator = Draft7Validator(schema)
     problems: list[Problem] = []
     seen = set()

@@ -175,15 +175,15 @@ def _service(label: str, old: dict, new: dict) -> list[str]:
 
 
 def immutable_changes(old_objects: Iterable[dict], new_objects: Iterable[dict]) -> list[str]:
-    """Changes from old_objects to new_objects that Kubernetes rejects on update.
+    """Changes from old_objects to new_objects that Kubernetes rejects on update (rules and sources:
+    this module's docstring, from kubernetes/kubernetes pkg/apis/{apps,core,batch}/validation).
 
     Objects are paired by (kind, namespace, name); objects only on one side are creations or
     deletions, which Helm performs itself, except that a removed StatefulSet with
     volumeClaimTemplates gives a ``note: ...`` line (its PVCs stay behind). Helm hooks are skipped.
-    Args: old_objects, new_objects: rendered objects (dicts).
-    Returns: list of messages ``Kind/name: field changed: old -> new``, sorted; callers count only
-        the lines not starting with ``note:`` as failures (see is_note).
-    """
+    Args: old_objects, new_objects: iterables of rendered objects (dicts; other items are ignored).
+    Returns: list of str ``Kind/name: field changed: old -> new``, in (kind, namespace, name) order,
+        notes last; callers count only the lines not starting with ``note:`` as failures (is_note)."""
     old = {_key(o): o for o in old_objects if isinstance(o, dict) and not _is_hook(o)}
     new = {_key(o): o for o in new_objects if isinstance(o, dict) and not _is_hook(o)}
     out: list[str] = []
@@ -212,7 +212,9 @@ def immutable_changes(old_objects: Iterable[dict], new_objects: Iterable[dict]) 
 
 
 def is_note(message: str) -> bool:
-    """True for a warning line (``note: ...``) that does not fail the check."""
+    """True for a warning line (``note: ...``) that does not fail the check.
+
+    Args: message: str.  Returns: bool."""
     return message.startswith("note:")
 
 
@@ -223,14 +225,17 @@ NAMESPACE = "upgrade"
 
 
 def git(*args: str, cwd: Path | str = REPO_ROOT) -> str:
-    """Run git; return stdout.  Raises: subprocess.CalledProcessError."""
+    """Run git.  Args: args: git arguments (str); cwd: directory, default REPO_ROOT.
+    Returns: stdout (str).  Raises: subprocess.CalledProcessError on a non-zero exit."""
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
 def chart_paths(chart: str, root: Path = REPO_ROOT) -> list[str]:
     """Repository paths a chart's rendering depends on: charts/<chart>, charts/common, and every
-    chart it embeds through a symlink under charts/<chart>/charts/ (recursively).  Returns: sorted
-    list of ``charts/<name>`` strings."""
+    chart it embeds through a symlink under charts/<chart>/charts/ (recursively).
+
+    Args: chart: chart directory name; root: repository root (default REPO_ROOT).
+    Returns: sorted list of ``charts/<name>`` strings."""
     charts_dir = (Path(root) / "charts").resolve()
     seen: set[str] = set()
     todo = [chart, "common"]
@@ -251,11 +256,13 @@ def chart_paths(chart: str, root: Path = REPO_ROOT) -> list[str]:
 def base_revision(chart: str, root: Path = REPO_ROOT) -> str:
     """The chart's version on main before the change under test.
 
-    When charts/<chart> (or a chart it embeds, charts/common included) has uncommitted changes:
-    HEAD. Otherwise the parent of the most recent commit that touched those paths.
+    When charts/<chart> (or a chart it embeds, charts/common included: chart_paths) has uncommitted
+    changes, or no commit touched them: HEAD. Otherwise the parent of the most recent commit that
+    touched those paths.
+    Args: chart: chart directory name; root: repository root.
     Returns: a revision (commit id or "HEAD").
-    Raises: UsageError when no commit before the change exists (the chart came with the first commit).
-    """
+    Raises: UsageError when no commit before the change exists (the chart came with the first commit);
+        subprocess.CalledProcessError when git status or log fails (e.g. root is not a repository)."""
     paths = chart_paths(chart, root)
     if git("status", "--porcelain", "--", *paths, cwd=root).strip():
         return "HEAD"
@@ -269,7 +276,9 @@ def base_revision(chart: str, root: Path = REPO_ROOT) -> str:
 
 
 def chart_exists_at(rev: str, chart: str, root: Path = REPO_ROOT) -> bool:
-    """True when charts/<chart>/Chart.yaml exists at rev."""
+    """True when charts/<chart>/Chart.yaml exists at rev (any git failure counts as absent).
+
+    Args: rev: a revision; chart: chart directory name; root: repository root.  Returns: bool."""
     try:
         git("cat-file", "-e", f"{rev}:charts/{chart}/Chart.yaml", cwd=root)
         return True
@@ -278,7 +287,10 @@ def chart_exists_at(rev: str, chart: str, root: Path = REPO_ROOT) -> bool:
 
 
 def extract_charts(rev: str, dest: Path, root: Path = REPO_ROOT) -> Path:
-    """``git archive <rev> charts`` unpacked under dest (symlinks kept).  Returns: dest/charts.
+    """``git archive <rev> charts`` unpacked under dest (symlinks kept).
+
+    Args: rev: a revision; dest: directory (Path or str; created when missing); root: repository root.
+    Returns: dest/charts (Path).
     Raises: UsageError when git fails (unknown revision, no charts/ there)."""
     proc = subprocess.run(["git", "archive", "--format=tar", rev, "charts"], cwd=root,
                           capture_output=True)
@@ -305,6 +317,7 @@ class ProfileResult:
 
     @property
     def failures(self) -> list[str]:
+        """The problems that fail the check (not ``note:`` lines).  Returns: list of str."""
         return [p for p in self.problems if not is_note(p)]
 
 
@@ -332,13 +345,16 @@ def _first_line(text: str) -> str:
 def check_charts(charts: list[str], base: str | None = None, root: Path = REPO_ROOT,
                  workers: int = 3, progress=None) -> list[ChartResult]:
     """Render every profile of every chart at its base revision and in the working tree (Helm 4,
-    release and namespace "upgrade", values files from the working tree) and compare them.
+    release and namespace "upgrade", values files from the working tree) and compare them
+    (immutable_changes).
 
     Args: charts: chart directory names; base: revision for all charts (default: base_revision
-        per chart); workers: parallel renders; progress: callable(str) for progress lines.
+        per chart; a chart whose base_revision raises UsageError gets a skipped ChartResult); root:
+        repository root; workers: parallel renders (int); progress: callable(str) for progress lines.
     Returns: list of ChartResult in the order of charts.
-    Raises: UsageError for an unknown revision or a missing Helm 4.
-    """
+    Raises: UsageError for a missing Helm 4 (helm.helm_binary) or a failing git archive;
+        subprocess.CalledProcessError when a revision does not resolve to a commit (callers check
+        --base first)."""
 
     say = progress or (lambda _msg: None)
     root = Path(root)

@@ -30,11 +30,12 @@ SEMVER = re.compile(
 
 
 def parse_semver(text):
-    """Parse a SemVer 2.0.0 string into a sortable key; raise ValueError when invalid.
+    """Parse a SemVer 2.0.0 string into a sortable key.
 
-    Returns (major, minor, patch, prerelease_key): a release sorts after its prereleases;
-    prerelease identifiers compare numerically when numeric, else lexically (semver.org §11).
-    """
+    Args: text: the version (str() is applied).
+    Returns: (major, minor, patch, prerelease_key) tuple: a release sorts after its prereleases;
+        prerelease identifiers compare numerically when numeric, else lexically (semver.org §11).
+    Raises: ValueError when text is not SemVer 2.0.0 (SEMVER, semver.org's regular expression)."""
     m = SEMVER.match(str(text))
     if not m:
         raise ValueError(f"'{text}' is not a SemVer 2.0.0 version (MAJOR.MINOR.PATCH[-PRE][+BUILD])")
@@ -47,12 +48,14 @@ def parse_semver(text):
 
 
 def git(*args, cwd=ROOT):
-    """Run git; return stdout (str). Raises subprocess.CalledProcessError."""
+    """Run git.  Args: args: git arguments (str); cwd: directory, default ROOT.
+    Returns: stdout (str).  Raises: subprocess.CalledProcessError on a non-zero exit."""
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
 def default_base(cwd=ROOT):
-    """origin/main when it exists, else HEAD."""
+    """The default base revision.  Args: cwd: repository directory.
+    Returns: "origin/main" when it exists, else "HEAD"."""
     try:
         git("rev-parse", "--verify", "--quiet", "origin/main", cwd=cwd)
         return "origin/main"
@@ -61,7 +64,11 @@ def default_base(cwd=ROOT):
 
 
 def changed_charts(base, cwd=ROOT):
-    """Names of charts with a file that differs between ``base`` and the working tree (set of str)."""
+    """Charts with a file that differs between ``base`` and the working tree, untracked files
+    included, files under charts/<chart>/charts/ (symlinked subcharts) excluded.
+
+    Args: base: a revision; cwd: repository root.  Returns: set of chart directory names (str).
+    Raises: subprocess.CalledProcessError when git fails (e.g. unknown base)."""
     out = git("diff", "--name-only", base, "--", "charts", cwd=cwd)
     out += git("ls-files", "--others", "--exclude-standard", "--", "charts", cwd=cwd)
     names = set()
@@ -73,7 +80,14 @@ def changed_charts(base, cwd=ROOT):
 
 
 def check(base, cwd=ROOT):
-    """Return a list of problems (str) for charts changed since ``base`` without a version bump."""
+    """Charts changed since ``base`` without a version bump (chart-testing's
+    ``--check-version-increment`` rule; SemVer 2.0.0 precedence).
+
+    Args: base: a revision; cwd: repository root.
+    Returns: list of problem messages (str); a removed chart, a chart new since base, or one whose
+        old version is not SemVer is not a problem; an invalid current version is.
+    Raises: subprocess.CalledProcessError when git fails for base; yaml.YAMLError for an
+        unparseable Chart.yaml."""
     problems = []
     for chart in sorted(changed_charts(base, cwd)):
         chart_yaml = pathlib.Path(cwd) / "charts" / chart / "Chart.yaml"
@@ -101,6 +115,11 @@ def check(base, cwd=ROOT):
 
 
 def main(argv=None):
+    """Command-line entry point (tools/check_versions.py).
+
+    Args: argv: list of str, or None for sys.argv[1:] (``--base REV``).
+    Returns: exit status int: 0 every changed chart was bumped, 1 a problem (problems printed on stdout,
+        a summary on stderr), 2 unknown base revision.  Raises: SystemExit for bad arguments (argparse)."""
     parser = argparse.ArgumentParser(description="Check chart version increments against a base commit.")
     parser.add_argument("--base", help="base revision (default: origin/main, else HEAD)")
     args = parser.parse_args(argv)

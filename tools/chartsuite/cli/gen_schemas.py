@@ -21,9 +21,12 @@ ROOT = REPO_ROOT
 
 
 def render(chart):
-    """Return the schema text (str, JSON with a trailing newline) of ``chart`` (str): the
-    builder's schema with every key the chart's values.yaml sets required
-    (chartsuite.schemas.blocks.require_defaults), except the sections of local subcharts."""
+    """Return the schema text (str, JSON indented by 2 with a trailing newline) of ``chart`` (str): the
+    builder's schema (chartsuite.schemas.<chart>.schema()) with every key the chart's values.yaml sets
+    required (chartsuite.schemas.blocks.require_defaults), except the sections of local subcharts.
+
+    Raises: ModuleNotFoundError when chartsuite.schemas has no such builder; OSError when
+    charts/<chart>/values.yaml is missing; yaml.YAMLError when it does not parse."""
 
     module = importlib.import_module(f"chartsuite.schemas.{chart}")
     chart_dir = ROOT / "charts" / chart
@@ -35,7 +38,11 @@ def render(chart):
 
 
 def main(argv=None):
-    """Write or check the schemas; return the process exit code (0 or 1)."""
+    """Write or check the schemas of every application chart (paths.application_chart_dirs).
+
+    Args: argv: list of str, or None for sys.argv[1:] (``[--check]``).
+    Returns: exit status int: 0, or 1 with --check when a committed schema is missing or differs
+        (listed on stdout).  Raises: as render."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)

@@ -34,7 +34,12 @@ def _tier_dir():
 
 
 def schema():
-    """Return the Alluxio chart's values schema (dict, JSON Schema draft-07)."""
+    """The Alluxio chart's values schema (charts/alluxio/values.schema.json before required keys are added).
+
+    Args: none.
+    Returns: a blocks.document() dict (JSON Schema draft-07, closed root, Kubernetes definitions
+        included); ports follow Alluxio 2.x's defaults (alluxio.master.rpc.port etc.), tier aliases
+        Alluxio's MEM/SSD/HDD; gen_schemas.render then adds ``required``."""
     master = b.component("Masters (StatefulSet) with a job master container each", {
         "replicaCount": b.integer("Masters: 1 (UFS journal) or odd >= 3 (embedded journal)", 1, 7),
         "podManagementPolicy": b.pod_management_policy(),

@@ -9,7 +9,7 @@ the API server validates them.
 Kubernetes pass-through objects (affinity, tolerations, topology spread constraints, security
 contexts, extra env/volumes/mounts) are checked against the Kubernetes API schema itself: their
 definitions are copied from kubernetes-validate's strict schemas of Kubernetes 1.29 (the oldest
-version the suite validates renders against, chartsuite.checks.manifests.DEFAULT_KUBE_VERSIONS) into the
+version the suite validates renders against, chartsuite.model.kube.DEFAULT_KUBE_VERSIONS) into the
 document's ``definitions``, so a typo or a wrong type there fails ``helm install`` with the value's
 path instead of rendering an object the API server rejects.
 
@@ -41,13 +41,19 @@ HADOOP_SIZE_PATTERN = r"^[0-9]+[kKmMgGtTpPeE]?$"
 
 
 def desc(schema, text):
-    """Return ``schema`` with ``description`` set to ``text`` (str)."""
+    """Set ``description`` on a schema.
+
+    Args: schema: a schema dict (modified in place); text: str.  Returns: the same dict."""
     schema["description"] = text
     return schema
 
 
 def string(description=None, **extra):
-    """A string property, optionally described, with extra keywords (pattern, enum, minLength)."""
+    """A string property.
+
+    Args: description: str or None (no ``description`` key when empty); extra: further JSON Schema
+        keywords copied in (pattern, enum, minLength, ...).
+    Returns: a JSON Schema (draft-07) dict ``{"type": "string", **extra, "description"?}``."""
     s = {"type": "string", **extra}
     if description:
         s["description"] = description
@@ -55,7 +61,10 @@ def string(description=None, **extra):
 
 
 def boolean(description=None):
-    """A boolean property."""
+    """A boolean property.
+
+    Args: description: str or None (no ``description`` key when empty).
+    Returns: a JSON Schema (draft-07) dict ``{"type": "boolean", "description"?}``."""
     s = {"type": "boolean"}
     if description:
         s["description"] = description
@@ -70,7 +79,11 @@ MAX_PRINTED_INTEGER = 999999
 
 
 def integer(description=None, minimum=None, maximum=MAX_PRINTED_INTEGER):
-    """An integer property with inclusive bounds; the maximum defaults to MAX_PRINTED_INTEGER."""
+    """An integer property with inclusive bounds.
+
+    Args: description: str or None; minimum, maximum: int or None (None: no bound); maximum defaults to
+        MAX_PRINTED_INTEGER (999999: Helm prints larger numbers in exponent form, see above).
+    Returns: a JSON Schema (draft-07) dict ``{"type": "integer", "minimum"?, "maximum"?, "description"?}``."""
     s = {"type": "integer"}
     if minimum is not None:
         s["minimum"] = minimum
@@ -82,12 +95,17 @@ def integer(description=None, minimum=None, maximum=MAX_PRINTED_INTEGER):
 
 
 def port(description="TCP port"):
-    """A TCP port number, 1..65535."""
+    """A TCP port number, 1..65535 (the range Kubernetes accepts for containerPort and Service
+    port, core/v1).  Args: description: str.  Returns: an integer() dict with minimum 1, maximum 65535."""
     return integer(description, 1, 65535)
 
 
 def string_map(description=None):
-    """A map of string to string (labels, annotations, nodeSelector)."""
+    """A map of string to string (labels, annotations, nodeSelector).
+
+    Args: description: str or None.
+    Returns: a JSON Schema (draft-07) dict ``{"type": "object", "additionalProperties": {"type":
+        "string"}, "description"?}``."""
     s = {"type": "object", "additionalProperties": {"type": "string"}}
     if description:
         s["description"] = description
@@ -95,7 +113,10 @@ def string_map(description=None):
 
 
 def open_object(description=None):
-    """An object passed to Kubernetes as is (validated by the API server)."""
+    """An object passed to Kubernetes as is (validated by the API server, not here).
+
+    Args: description: str or None.
+    Returns: a JSON Schema (draft-07) dict ``{"type": "object", "description"?}`` accepting any keys."""
     s = {"type": "object"}
     if description:
         s["description"] = description
@@ -103,7 +124,11 @@ def open_object(description=None):
 
 
 def array(description=None, items=None, **extra):
-    """An array, with an optional item schema and extra keywords (minItems)."""
+    """An array.
+
+    Args: description: str or None; items: item schema dict or None (any items); extra: further
+        keywords copied in (minItems, maxItems, uniqueItems).
+    Returns: a JSON Schema (draft-07) dict ``{"type": "array", **extra, "items"?, "description"?}``."""
     s = {"type": "array", **extra}
     if items is not None:
         s["items"] = items
@@ -113,7 +138,12 @@ def array(description=None, items=None, **extra):
 
 
 def closed(properties, description=None, required=None):
-    """An object that accepts exactly ``properties`` (dict name -> schema)."""
+    """An object that accepts exactly ``properties``.
+
+    Args: properties: dict name -> schema dict (used as is, not copied); description: str or None;
+        required: iterable of property names or None.
+    Returns: a JSON Schema (draft-07) dict ``{"type": "object", "additionalProperties": false,
+        "properties", "required"?, "description"?}``."""
     s = {"type": "object", "additionalProperties": False, "properties": properties}
     if required:
         s["required"] = list(required)
@@ -123,7 +153,11 @@ def closed(properties, description=None, required=None):
 
 
 def quantity(description=QUANTITY_DESCRIPTION):
-    """A Kubernetes quantity: a string matching QUANTITY_PATTERN or a positive number."""
+    """A Kubernetes resource quantity (k8s.io/apimachinery resource.Quantity syntax, positive only).
+
+    Args: description: str.
+    Returns: a JSON Schema (draft-07) dict of type string or number: a string must match
+        QUANTITY_PATTERN, a number must be > 0 (``exclusiveMinimum: 0``)."""
     return {
         "type": ["string", "number"],
         "pattern": QUANTITY_PATTERN,
@@ -133,12 +167,18 @@ def quantity(description=QUANTITY_DESCRIPTION):
 
 
 def size(description="Volume size (" + QUANTITY_DESCRIPTION + ")"):
-    """A volume size: a quantity string such as 10Gi."""
+    """A volume size: a quantity string such as 10Gi (numbers are refused).
+
+    Args: description: str.  Returns: a JSON Schema (draft-07) dict of type string matching QUANTITY_PATTERN."""
     return {"type": "string", "pattern": QUANTITY_PATTERN, "description": description}
 
 
 def image(description="Container image"):
-    """Image block {registry, repository, tag, digest, pullPolicy}."""
+    """Image block {registry, repository, tag, digest, pullPolicy}.
+
+    Args: description: str.
+    Returns: a closed() object dict: repository required (minLength 1); digest ``sha256:<64 hex>`` or
+        ""; pullPolicy one of Always, IfNotPresent, Never (core/v1 Container imagePullPolicy)."""
     return closed({
         "registry": string("Image registry (global.imageRegistry overrides it)"),
         "repository": string("Image repository", minLength=1),
@@ -149,9 +189,13 @@ def image(description="Container image"):
 
 
 def resources(description="Container resources (requests and limits)"):
-    """Container resources {requests, limits} of quantities: cpu, memory, ephemeral-storage,
-    hugepages-<size> and domain-prefixed extended resources; any other name (``Memory``,
-    ``memroy``) is an unknown key."""
+    """Container resources {requests, limits} (core/v1 ResourceRequirements).
+
+    Args: description: str.
+    Returns: a closed() object dict; requests and limits are closed maps of quantity() values keyed by
+        cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource
+        (EXTENDED_RESOURCE_PATTERN, Kubernetes' resource naming rule); any other name (``Memory``,
+        ``memroy``) is an unknown key."""
     def amounts(text):
         return {"type": "object", "additionalProperties": False, "description": text,
                 "patternProperties": {"^(cpu|memory|ephemeral-storage)$": quantity(),
@@ -164,7 +208,11 @@ def resources(description="Container resources (requests and limits)"):
 
 
 def jvm(extra_opts=True):
-    """JVM sizing {maxRAMPercentage, extraOpts}: the heap follows the container memory limit."""
+    """JVM sizing: the heap follows the container memory limit.
+
+    Args: extra_opts: bool, include ``extraOpts`` (str).
+    Returns: a closed() object dict {maxRAMPercentage: integer percent 10..95 (HotSpot
+        -XX:MaxRAMPercentage), extraOpts?}."""
     props = {"maxRAMPercentage": integer(
         "Maximum heap as a percentage of the container memory limit (-XX:MaxRAMPercentage)", 10, 95)}
     if extra_opts:
@@ -230,9 +278,15 @@ def _with_enum(field, allowed):
 
 
 def security_context(description, kind="pod"):
-    """A pod (``kind="pod"``, PodSecurityContext) or container (``kind="container"``,
-    SecurityContext) security context: the Kubernetes fields, closed, plus the chart's
-    ``enabled`` switch. IDs must be >= 0; every Kubernetes field may be null (unset)."""
+    """A pod (``kind="pod"``, PodSecurityContext) or container (any other kind,
+    SecurityContext) security context: the Kubernetes fields, closed, plus the chart's ``enabled`` switch.
+
+    Args: description: str; kind: "pod" or "container".
+    Returns: a k8s_inline() dict of io.k8s.api.core.v1.PodSecurityContext or SecurityContext
+        (kubernetes-validate's schema of Kubernetes K8S_SCHEMA_VERSION) plus ``enabled`` (boolean);
+        runAsUser, runAsGroup, fsGroup get minimum 0 and the fields of K8S_FIELD_DESCRIPTIONS their
+        descriptions; every Kubernetes field may be null (unset).
+    Raises: KeyError when that schema lacks the type."""
     name = "PodSecurityContext" if kind == "pod" else "SecurityContext"
     s = k8s_inline(f"io.k8s.api.core.v1.{name}", description)
     s["properties"]["enabled"] = boolean("Render this security context")
@@ -280,8 +334,12 @@ def _clean(schema):
 
 
 def k8s(name, description=None):
-    """A reference to the Kubernetes API type ``name`` (e.g. ``io.k8s.api.core.v1.Toleration``);
-    document() copies its definition in.  Returns: a schema dict."""
+    """A reference to the Kubernetes API type ``name``; document() copies its definition in.
+
+    Args: name: a definition name in kubernetes-validate's strict schema of Kubernetes
+        K8S_SCHEMA_VERSION (e.g. ``io.k8s.api.core.v1.Toleration``); description: str or None.
+    Returns: a JSON Schema (draft-07) dict ``{"allOf": [{"$ref": "#/definitions/<name>"}], "description"?}``.
+    Raises: KeyError "Kubernetes <version> has no type <name>" when that schema lacks it."""
     if name not in _k8s_definitions():
         raise KeyError(f"Kubernetes {K8S_SCHEMA_VERSION} has no type {name}")
     s = {"allOf": [{"$ref": f"#/definitions/{name}"}]}
@@ -292,7 +350,12 @@ def k8s(name, description=None):
 
 def k8s_inline(name, description=None):
     """The Kubernetes API type ``name`` inlined one level (its properties copied, nested types
-    referenced), so callers can add chart-only keys to the closed object.  Returns: a schema dict."""
+    referenced as ``#/definitions/...``), so callers can add chart-only keys to the closed object.
+
+    Args: name: as k8s(); description: str or None.
+    Returns: a schema dict, type object, ``additionalProperties: false`` (Kubernetes descriptions,
+        formats and ``x-kubernetes-*`` keys dropped).
+    Raises: KeyError when kubernetes-validate's schema of Kubernetes K8S_SCHEMA_VERSION lacks the type."""
     s = _clean(_k8s_definitions()[name])
     s["type"] = "object"
     s["additionalProperties"] = False
@@ -304,8 +367,10 @@ def k8s_inline(name, description=None):
 def k8s_definitions(schema):
     """Every Kubernetes definition ``schema`` references, with what those reference in turn.
 
-    Args: schema: a schema dict.  Returns: dict name -> cleaned definition, sorted by name.
-    """
+    Args: schema: a schema dict (not modified).
+    Returns: dict name -> cleaned definition from kubernetes-validate's strict schema of Kubernetes
+        K8S_SCHEMA_VERSION, with K8S_NESTED_DESCRIPTIONS and K8S_ENUMS applied, sorted by name;
+        references to names that schema lacks are left out."""
     defs = _k8s_definitions()
     found, todo = {}, re.findall(r'"#/definitions/([^"]+)"', json.dumps(schema))
     while todo:
@@ -324,7 +389,12 @@ def k8s_definitions(schema):
 
 
 def probe(description):
-    """Probe timings {enabled, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, successThreshold}."""
+    """Probe timings {enabled, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold,
+    successThreshold}: fields of core/v1 Probe plus the chart's ``enabled`` switch.
+
+    Args: description: str.
+    Returns: a closed() object dict; times are integer seconds (initialDelaySeconds >= 0, the others
+        >= 1), thresholds integer counts >= 1, all <= MAX_PRINTED_INTEGER."""
     return closed({
         "enabled": boolean("Enable the probe"),
         "initialDelaySeconds": integer("Seconds after the container starts before the first probe", minimum=0),
@@ -338,8 +408,12 @@ def probe(description):
 
 
 def pdb(description="PodDisruptionBudget"):
-    """PodDisruptionBudget {create, minAvailable, maxUnavailable} (int or percentage; null
-    unsets one). With create true, one of the two must be set (a PDB needs one)."""
+    """PodDisruptionBudget {create, minAvailable, maxUnavailable} (policy/v1
+    PodDisruptionBudgetSpec): an amount is an integer or a ``N``/``N%`` string, null unsets it.
+
+    Args: description: str.
+    Returns: a closed() object dict plus ``if``/``then``: with create true, one amount must be set
+        and non-null (a PDB needs one)."""
     amount = {"type": ["integer", "string", "null"], "minimum": 0, "maximum": MAX_PRINTED_INTEGER,
               "pattern": r"^[0-9]+%?$"}
     s = closed({
@@ -357,7 +431,12 @@ def pdb(description="PodDisruptionBudget"):
 
 
 def persistence(description="Persistent volume", extra=None):
-    """PVC settings {enabled, storageClass, size, accessModes, annotations} (+ extra properties)."""
+    """PVC settings {enabled, storageClass, size, accessModes, annotations}.
+
+    Args: description: str; extra: dict name -> schema added over those properties, or None.
+    Returns: a closed() object dict; size is size() (a quantity string), accessModes a non-empty
+        list of core/v1 PersistentVolumeAccessMode values (ReadWriteOnce, ReadOnlyMany, ReadWriteMany,
+        ReadWriteOncePod), storageClass a string ("-": none)."""
     props = {
         "enabled": boolean("Use a PersistentVolumeClaim (false: emptyDir, data lost with the pod)"),
         "storageClass": string('StorageClass ("-" for none, empty for the default or global.storageClass)'),
@@ -371,7 +450,13 @@ def persistence(description="Persistent volume", extra=None):
 
 
 def pod_placement():
-    """Scheduling and pod metadata properties every component has."""
+    """Scheduling and pod metadata properties every component has.
+
+    Args: none.
+    Returns: dict property name -> schema (to merge into closed() properties): podAntiAffinityPreset
+        (soft, hard, none); affinity, tolerations and topologySpreadConstraints as k8s() references to
+        core/v1 Affinity, Toleration, TopologySpreadConstraint; nodeSelector, podLabels, podAnnotations
+        (string maps); priorityClassName; terminationGracePeriodSeconds (integer seconds >= 0)."""
     return {
         "podAntiAffinityPreset": string("Pod anti-affinity preset (ignored when affinity is set)",
                                         enum=["soft", "hard", "none"]),
@@ -388,7 +473,11 @@ def pod_placement():
 
 
 def extras():
-    """extraEnv, extraVolumes and extraVolumeMounts lists."""
+    """extraEnv, extraVolumes and extraVolumeMounts lists.
+
+    Args: none.
+    Returns: dict property name -> schema: extra_env(), and arrays of k8s() references to core/v1
+        Volume and VolumeMount."""
     return {
         "extraEnv": extra_env(),
         "extraVolumes": array("Extra volumes", k8s("io.k8s.api.core.v1.Volume")),
@@ -398,14 +487,21 @@ def extras():
 
 
 def extra_env():
-    """extraEnv: a list of Kubernetes EnvVar (string values may hold templates)."""
+    """extraEnv: a list of Kubernetes EnvVar (string values may hold templates).
+
+    Args: none.  Returns: an array() dict whose items are a k8s() reference to io.k8s.api.core.v1.EnvVar."""
     return array("Extra environment variables (EnvVar list; templates allowed)",
                  k8s("io.k8s.api.core.v1.EnvVar"))
 
 
 def component(description, properties, probes=("livenessProbe", "readinessProbe"), with_pdb=False):
-    """A closed component object: resources, jvm, security contexts, placement, extras and the named
-    probes, plus a PodDisruptionBudget block when ``with_pdb``, then ``properties`` (which win)."""
+    """A closed component object.
+
+    Args: description: str; properties: dict name -> schema, applied last (they win); probes: names
+        of the probe() blocks to add; with_pdb: bool, add a pdb() block.
+    Returns: a closed() object dict: resources(), jvm(), podSecurityContext and
+        containerSecurityContext (security_context()), pdb when asked, pod_placement(), extras(), the
+        probes, then properties."""
     props = {
         "resources": resources(),
         "jvm": jvm(),
@@ -422,12 +518,18 @@ def component(description, properties, probes=("livenessProbe", "readinessProbe"
 
 
 def pod_management_policy():
-    """StatefulSet podManagementPolicy."""
+    """StatefulSet podManagementPolicy (apps/v1 StatefulSetSpec).
+
+    Args: none.  Returns: a string() dict with enum OrderedReady, Parallel."""
     return string("StatefulSet pod management policy", enum=["OrderedReady", "Parallel"])
 
 
 def ingress(default_host_description="Host name of the UI"):
-    """Ingress {enabled, className, hostname, path, pathType, annotations, tlsSecret}."""
+    """Ingress {enabled, className, hostname, path, pathType, annotations, tlsSecret}.
+
+    Args: default_host_description: str, the description of ``hostname``.
+    Returns: a closed() object dict described "Ingress of the web UI"; path must start with "/",
+        pathType is one of Prefix, Exact, ImplementationSpecific (networking.k8s.io/v1 HTTPIngressPath)."""
     return closed({
         "enabled": boolean("Create an Ingress"),
         "className": string("IngressClass name"),
@@ -440,7 +542,11 @@ def ingress(default_host_description="Host name of the UI"):
 
 
 def globals_block():
-    """The ``global`` values shared with the umbrella chart (open: other charts may add keys)."""
+    """The ``global`` values shared with the umbrella chart (open: other charts may add keys).
+
+    Args: none.
+    Returns: a JSON Schema (draft-07) object dict, not closed, with imageRegistry, imagePullSecrets
+        (names or objects), storageClass, clusterDomain, commonLabels and valuesValidation (fail, report)."""
     return {
         "type": "object",
         "description": "Values shared by every chart of the stack",
@@ -459,7 +565,13 @@ def globals_block():
 
 
 def root_common():
-    """Top-level keys every chart has (nameOverride, labels, clusterDomain, ...)."""
+    """Top-level keys every chart has.
+
+    Args: none.
+    Returns: dict property name -> schema: global (globals_block()), nameOverride, fullnameOverride,
+        commonLabels, commonAnnotations, clusterDomain, imagePullSecrets, common (the library
+        subchart's values), enabled (the umbrella's condition flag) and exports.stack.enabled (read by
+        the umbrella through Helm import-values)."""
     return {
         "global": globals_block(),
         "nameOverride": string("Override the chart name in object names"),
@@ -486,17 +598,24 @@ PROPERTY_VALUE = {"type": ["string", "number", "boolean"]}
 
 def config_overrides(files, description):
     """configOverrides: extra daemon properties by configuration file, the idiom every chart uses
-    (as Stackable's operators do). Closed to the ``files`` the chart writes (dict file name ->
-    description); each file is a map property -> string, number or boolean, written over the
-    chart's own properties."""
+    (as Stackable's operators do), written over the chart's own properties.
+
+    Args: files: dict file name -> description (the files the chart writes); description: str.
+    Returns: a closed() object dict with one open map per file whose values are PROPERTY_VALUE
+        (string, number or boolean)."""
     return closed({name: {"type": "object", "description": text, "additionalProperties": dict(PROPERTY_VALUE)}
                    for name, text in files.items()}, description)
 
 
 def moved_properties(new_path):
-    """A removed key that held extra properties and now lives at ``new_path`` (dotted, e.g.
-    configOverrides.core-site.xml). Kept so that an old values file is still read (the chart's
-    validate.yaml then fails with where the value moved) rather than refused as an unknown key."""
+    """A removed key that held extra properties and now lives at ``new_path``. Kept so that an old
+    values file is still read (the chart's validate.yaml then fails with where the value moved)
+    rather than refused as an unknown key.
+
+    Args: new_path: dotted str, e.g. configOverrides.core-site.xml (the part after the first dot is
+        named as the file).
+    Returns: a schema dict, type object, ``deprecated: true``, values PROPERTY_VALUE.
+    Raises: IndexError when new_path has no dot."""
     file = new_path.split(".", 1)[1]
     return {"type": "object", "deprecated": True,
             "description": f"Deprecated: moved to {new_path} (configOverrides: {{{file}: {{...}}}}); "
@@ -505,7 +624,8 @@ def moved_properties(new_path):
 
 
 def service_account():
-    """ServiceAccount {create, name, annotations, automountServiceAccountToken}."""
+    """ServiceAccount {create, name, annotations, automountServiceAccountToken} (the last as
+    core/v1 ServiceAccount).  Args: none.  Returns: a closed() object dict."""
     return closed({
         "create": boolean("Create a ServiceAccount"),
         "name": string("ServiceAccount name (default: release fullname)"),
@@ -519,10 +639,15 @@ CIDR_PATTERN = r"^[0-9a-fA-F:.]+/[0-9]{1,3}$"
 
 def network_policy(client_ports, extra=None, ingress=True):
     """The networkPolicy block shared by the hdfs, spark and alluxio charts (see
-    charts/common/templates/_networkpolicy.tpl): enabled, allowExternal, extraIngress (NetworkPolicyPeer
-    list, checked against Kubernetes' NetworkPolicyPeer), ingressNamespaceSelector (a LabelSelector; only when ``ingress``,
-    i.e. the chart publishes a UI through an Ingress) and ``extra`` chart-specific properties.
-    ``client_ports`` (str) names the ports allowExternal opens."""
+    charts/common/templates/_networkpolicy.tpl): enabled, allowExternal, extraIngress,
+    ingressNamespaceSelector (only when ``ingress``, i.e. the chart publishes a UI through an
+    Ingress) and ``extra`` chart-specific properties.
+
+    Args: client_ports: str naming the ports allowExternal opens (used in descriptions); extra: dict
+        name -> schema or None; ingress: bool.
+    Returns: a closed() object dict; extraIngress items are k8s() references to
+        io.k8s.api.networking.v1.NetworkPolicyPeer, ingressNamespaceSelector to
+        io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector."""
     props = {
         "enabled": boolean("One NetworkPolicy (ingress only) per component"),
         "allowExternal": boolean(f"Let every source reach the client ports ({client_ports}), not only labelled client pods"),
@@ -538,13 +663,21 @@ def network_policy(client_ports, extra=None, ingress=True):
 
 
 def cidr_list(description):
-    """A list of CIDR strings (ipBlock.cidr), e.g. 10.0.0.0/16."""
+    """A list of CIDR strings (NetworkPolicy ipBlock.cidr), e.g. 10.0.0.0/16.
+
+    Args: description: str.
+    Returns: an array() dict of strings matching CIDR_PATTERN (a loose shape check: hex digits,
+        ``:`` and ``.``, then a prefix length of 1-3 digits; the API server checks the address)."""
     return array(description, string(pattern=CIDR_PATTERN))
 
 
 def document(properties, title, description):
-    """A whole values.schema.json document (draft-07, closed root) with the Kubernetes
-    definitions its properties reference."""
+    """A whole values.schema.json document.
+
+    Args: properties: dict name -> schema of the top-level keys; title, description: str.
+    Returns: dict with ``$schema`` http://json-schema.org/draft-07/schema#, type object,
+        ``additionalProperties: false``, properties, and ``definitions`` (k8s_definitions() of
+        properties) when any Kubernetes type is referenced."""
     doc = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": title,
@@ -561,16 +694,17 @@ def document(properties, title, description):
 
 def require_defaults(schema, defaults, root=None, skip=()):
     """Mark as ``required`` every key of a closed object that the chart's values.yaml sets, unless
-    its schema allows null. Helm deletes a default when a user sets it to null, and the templates
-    read every default, so a deleted key would crash the render or render an invalid object;
-    required turns that into "<path>: is required" from lint_values and Helm alike. Keys whose
-    schema allows null (pdb amounts, Kubernetes fields of security contexts) may be unset.
+    its schema allows null. Helm deletes a default when a user sets it to null (Helm docs, Values
+    Files: "Deleting a default key"), and the templates read every default, so a deleted key would
+    crash the render or render an invalid object; required turns that into "<path>: is required"
+    from lint_values and Helm alike. Keys whose schema allows null or has no type (pdb amounts,
+    Kubernetes references and fields of security contexts) may be unset.
 
     Args: schema: a schema node (modified in place); defaults: values.yaml at that node; root:
-        the whole document (for ``$ref``), defaults to schema; skip: keys of this node never
-        required (an umbrella's subchart sections, which Helm fills with the subchart's defaults).
-    Returns: schema.
-    """
+        the whole document, defaults to schema (passed down; ``$ref`` is not followed: an untyped
+        node counts as nullable); skip: keys of this node never required (an umbrella's subchart
+        sections, which Helm fills with the subchart's defaults); not passed to nested objects.
+    Returns: schema."""
     root = root if root is not None else schema
     if not isinstance(schema, dict) or not isinstance(defaults, dict):
         return schema

@@ -18,7 +18,10 @@ PROTECTIONS = ["authentication", "integrity", "privacy"]
 def security():
     """The ``security`` block: Kerberos (hadoop.security.authentication and friends, see Hadoop's
     SecureMode documentation) and HTTPS (dfs.http.policy=HTTPS_ONLY, ssl-server.xml/ssl-client.xml).
-    Returns: closed object schema (dict)."""
+
+    Args: none.
+    Returns: a blocks.closed() object dict {kerberos, tls}; rpcProtection and dataTransferProtection
+        are one of PROTECTIONS (Hadoop's SASL QOP names), Secret keys match DATA_KEY_PATTERN."""
     key = lambda d: b.string(d, pattern=DATA_KEY_PATTERN)  # noqa: E731
     kerberos = b.closed({
         "enabled": b.boolean("Kerberos for HDFS (needs realm, keytab.existingSecret, a krb5.conf source, tls.enabled)"),
@@ -64,7 +67,12 @@ def security():
 
 
 def schema():
-    """Return the HDFS chart's values schema (dict, JSON Schema draft-07)."""
+    """The HDFS chart's values schema (charts/hdfs/values.schema.json before required keys are added).
+
+    Args: none.
+    Returns: a blocks.document() dict (JSON Schema draft-07, closed root, Kubernetes definitions
+        included); ports and property names follow Hadoop 3's defaults (hdfs-default.xml,
+        core-default.xml); gen_schemas.render then adds ``required`` (blocks.require_defaults)."""
     namenode = b.component("NameNodes (StatefulSet) with a ZKFC container each in HA mode", {
         "replicaCount": b.integer("NameNodes: 2..5 with HA, 1 without", 1, 5),
         "podManagementPolicy": b.pod_management_policy(),

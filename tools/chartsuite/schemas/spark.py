@@ -63,7 +63,12 @@ def _driver():
 
 
 def schema():
-    """Return the Spark chart's values schema (dict, JSON Schema draft-07)."""
+    """The Spark chart's values schema (charts/spark/values.schema.json before required keys are added).
+
+    Args: none.
+    Returns: a blocks.document() dict (JSON Schema draft-07, closed root, Kubernetes definitions
+        included); ports follow Spark's standalone defaults (docs/spark-standalone.md), JVM sizes
+        JVM_SIZE_PATTERN (JavaUtils.byteStringAs); gen_schemas.render then adds ``required``."""
     master = _pod("Spark masters (StatefulSet)", {
         "replicaCount": b.integer("Masters: 1, or 2+ with ZooKeeper recovery (needs zookeeper.quorum)", 1, 7),
         "podManagementPolicy": b.pod_management_policy(),

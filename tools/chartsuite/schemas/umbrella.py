@@ -53,7 +53,13 @@ def _alluxio_section():
 
 
 def schema():
-    """Return the umbrella chart's values schema (dict, JSON Schema draft-07)."""
+    """The umbrella chart's values schema (charts/umbrella/values.schema.json before required keys are added).
+
+    Args: none.
+    Returns: a blocks.document() dict (JSON Schema draft-07, closed root): ``global`` with the
+        closed ``stack`` flags (Helm import-values), ``common``, and open hdfs, spark, alluxio
+        sections whose ``enabled`` flag alone is typed (Helm checks each section against that
+        subchart's own schema)."""
     glob = b.globals_block()
     glob["properties"]["stack"] = b.closed({
         chart: b.closed({"enabled": b.boolean(f"{chart} is part of this release")},
