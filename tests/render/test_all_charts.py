@@ -9,7 +9,6 @@ import pytest
 from chartsuite.checks.manifests import load_user_provided, user_provided_from_values
 from conftest import HELM_MAJORS, NAMESPACE, ROOT, application_charts, chart_profiles
 from secret_leaks import exposed_strings, secret_values
-from chartsuite import helm
 from chartsuite.checks import manifests
 import helm_commands
 

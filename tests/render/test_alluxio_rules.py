@@ -1,26 +1,12 @@
 """The alluxio chart's semantic rules (templates/validate.yaml) run by Helm on its real values.yaml, as
 tools/lint_values.py runs them."""
-import copy
 
 import pytest
 import yaml
-
+from chart_rules import rules_of
 from conftest import ROOT
-from chart_rules import rule_problems
 
-VALUES = ROOT / "charts" / "alluxio" / "values.yaml"
-pytestmark = pytest.mark.skipif(not VALUES.is_file(), reason="charts/alluxio/values.yaml not written yet")
-
-
-@pytest.fixture(scope="module")
-def defaults():
-    return yaml.safe_load(VALUES.read_text())
-
-
-def problems(defaults, *overrides):
-    """{path: Problem} of the rules for ``overrides`` over the chart's defaults (``defaults`` is
-    the parsed values.yaml, which Helm reads itself)."""
-    return rule_problems("alluxio", *overrides)
+defaults, problems = rules_of("alluxio")
 
 
 def levels(*items):

@@ -1,26 +1,11 @@
 """The hdfs chart's semantic rules (templates/validate.yaml) run by Helm on its real values.yaml, as
 tools/lint_values.py runs them."""
-import copy
 
 import pytest
-import yaml
-
+from chart_rules import rules_of
 from conftest import ROOT
-from chart_rules import rule_problems
 
-VALUES = ROOT / "charts" / "hdfs" / "values.yaml"
-pytestmark = pytest.mark.skipif(not VALUES.is_file(), reason="charts/hdfs/values.yaml not written yet")
-
-
-@pytest.fixture(scope="module")
-def defaults():
-    return yaml.safe_load(VALUES.read_text())
-
-
-def problems(defaults, *overrides):
-    """{path: Problem} of the rules for ``overrides`` over the chart's defaults (``defaults`` is
-    the parsed values.yaml, which Helm reads itself)."""
-    return rule_problems("hdfs", *overrides)
+defaults, problems = rules_of("hdfs")
 
 
 
@@ -136,9 +121,9 @@ def test_wrong_types_are_reported_by_the_schema_and_the_rules_still_run(tmp_path
 
 
 def test_lint_cli_dedupes_schema_and_rule_problems(tmp_path):
+    import json
     import subprocess
     import sys
-    import json
 
     if not (ROOT / "charts" / "hdfs" / "values.schema.json").is_file():
         pytest.skip("charts/hdfs/values.schema.json not written yet")

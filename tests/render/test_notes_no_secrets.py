@@ -8,7 +8,6 @@ import pytest
 
 from conftest import NAMESPACE, RELEASE, ROOT, application_charts, chart_profiles
 from secret_leaks import secret_values
-from chartsuite import helm
 import helm_commands
 
 CASES = [(chart, profile) for chart in application_charts() for profile, _ in chart_profiles(chart)]

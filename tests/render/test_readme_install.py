@@ -9,7 +9,6 @@ import shlex
 import pytest
 
 from conftest import ROOT
-from chartsuite import helm
 from chartsuite.model.yamlio import load_values
 import helm_commands
 

@@ -1,28 +1,21 @@
 """The spark chart's semantic rules (templates/validate.yaml) run by Helm on its real values.yaml, as
 tools/lint_values.py runs them."""
-import copy
+import tempfile
+from pathlib import Path
 
 import pytest
 import yaml
-
+from chart_rules import rules_of
 from conftest import ROOT
-from chart_rules import rule_problems
 
-VALUES = ROOT / "charts" / "spark" / "values.yaml"
+from chartsuite import helm
+from chartsuite.helm import validation
 
-
-@pytest.fixture(scope="module")
-def defaults():
-    return yaml.safe_load(VALUES.read_text())
+defaults, problems = rules_of("spark")
 
 
 def worker_env(*overrides):
     """{name: value} of the Spark worker container's env in a render with ``overrides`` (dicts)."""
-    import tempfile
-    from pathlib import Path
-
-    from chartsuite import helm
-    from chartsuite.helm import validation
     with tempfile.TemporaryDirectory() as tmp:
         files = []
         for i, override in enumerate(overrides):
@@ -32,12 +25,6 @@ def worker_env(*overrides):
     worker = next(o for o in objs if o["kind"] == "StatefulSet" and o["metadata"]["name"].endswith("-worker"))
     container = worker["spec"]["template"]["spec"]["containers"][0]
     return {e["name"]: e.get("value") for e in container.get("env", [])}
-
-
-def problems(defaults, *overrides):
-    """{path: Problem} of the rules for ``overrides`` over the chart's defaults (``defaults`` is
-    the parsed values.yaml, which Helm reads itself)."""
-    return rule_problems("spark", *overrides)
 
 
 

@@ -12,16 +12,11 @@ but does not create) go in ``charts/<chart>/user-provided.yaml``: a list of name
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
-
-import yaml
 
 from chartsuite import helm
 from chartsuite.checks import manifests
 from chartsuite.cli import exit_with
-from chartsuite.errors import UsageError
 from chartsuite.model.paths import chart_and_values
 
 

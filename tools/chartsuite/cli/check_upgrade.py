@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-from pathlib import Path
 
 from chartsuite.checks import upgrade
 from chartsuite.cli import exit_with

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from chartsuite import helm
 from chartsuite.checks import footprint as fp

@@ -17,7 +17,6 @@ Usage: python tools/gen_readme.py [--check] [CHART...]
 """
 import argparse
 import json
-import pathlib
 import sys
 
 import yaml

@@ -7,7 +7,6 @@ Usage: python tools/gen_schemas.py [--check]
 import argparse
 import importlib
 import json
-import pathlib
 import sys
 
 import yaml

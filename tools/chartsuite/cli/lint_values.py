@@ -14,15 +14,8 @@ then ``N files checked, M problems`` on stderr. Exit 0 clean, 1 problems, 2 usag
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import json
-import os
-import re
 import sys
-import tempfile
-from pathlib import Path
-
-import yaml
 
 from chartsuite.checks import values_lint
 from chartsuite.cli import exit_with

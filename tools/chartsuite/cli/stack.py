@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -31,8 +30,9 @@ from chartsuite import helm
 from chartsuite.checks import checkov_scan, footprint, manifests, password_secrets, values_lint
 from chartsuite.cli import exit_with
 from chartsuite.errors import UsageError
-from chartsuite.model import paths, profiles
+from chartsuite.model import paths
 from chartsuite.model.paths import display_path
+from chartsuite.model.profiles import chart_of_example
 from chartsuite.model.yamlio import load_values
 
 DEFAULT_INSTALL = "examples/stack-kind-laptop.yaml"
@@ -272,7 +272,7 @@ def run(argv=None) -> int:
     values_file = Path(args.install)
     if not values_file.is_file():
         raise UsageError(f"{args.install}: no such file")
-    chart_name = args.chart or profiles.chart_of_example(values_file)
+    chart_name = args.chart or chart_of_example(values_file)
     chart_dir = paths.find_chart_by_name(chart_name)
     if chart_dir is None:
         raise UsageError(f"no chart named '{chart_name}' for {args.install}")
