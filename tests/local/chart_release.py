@@ -57,6 +57,9 @@ class ChartRelease:
     # Name suffix of the chart's helm test pod, from which client() and helm_test() make their pods
     # (a chart module sets its own: "hdfs-test", "alluxio-test", "-test-sparkpi").
     TEST_POD = "-test"
+    # Charts whose workloads are keyed "<chart>-<component>" (sts, pods): an umbrella release has two
+    # "master" and two "worker" components (Spark's and Alluxio's).
+    PREFIXED_CHARTS = ()
 
     def __init__(self, workdir, chart, images, release, namespace="bigdata", values_files=(), set_values=None,
                  nodes=1, backoff_scale=0.2):
@@ -110,7 +113,10 @@ class ChartRelease:
     def install(self, components=None):
         """Create every workload at once, as ``helm install`` does (no ordering between them)."""
         for obj in self.objects:
-            component = obj["metadata"].get("labels", {}).get("app.kubernetes.io/component")
+            labels = obj["metadata"].get("labels", {})
+            component = labels.get("app.kubernetes.io/component")
+            if labels.get("app.kubernetes.io/name") in self.PREFIXED_CHARTS:
+                component = f"{labels['app.kubernetes.io/name']}-{component}"
             if components is not None and component not in components:
                 continue
             if obj["kind"] == "StatefulSet":

@@ -19,12 +19,13 @@ def pytest_runtest_makereport(item, call):
 
 
 # The real-daemon groups (pytest-xdist --dist loadgroup runs each on one worker), longest first, so
-# that the workers that take them first are not left with a long one at the end: the HDFS failovers
+# that the workers that take them first are not left with a long one at the end: the stack's data
+# locality (two installs of the whole umbrella on three nodes), the HDFS failovers
 # and operations, the Alluxio defaults (with FUSE and the bare-metal workers), the Alluxio masters
 # (with the tiers), Alluxio over the umbrella's HDFS, the Kerberos cluster, then the HDFS bootstrap and
 # hostPath clusters.
-GROUP_ORDER = ("hdfs-ha-real", "hdfs-operations-real", "alluxio-real", "alluxio-ha-real", "alluxio-hdfs-real",
-               "hdfs-kerberos-real", "hdfs-bootstrap-real")
+GROUP_ORDER = ("stack-locality-real", "hdfs-ha-real", "hdfs-operations-real", "alluxio-real", "alluxio-ha-real",
+               "alluxio-hdfs-real", "hdfs-kerberos-real", "hdfs-bootstrap-real")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -44,25 +44,8 @@ class SparkRelease(ChartRelease):
         super().wait_ready(components, timeout)
 
     def submit(self, script, args=(), conf=None, background=None, timeout=600):
-        """``spark-submit`` of a Python ``script`` (text) from the client pod, in client mode as the
-        helm test submits (its POD_IP as spark.driver.host), with extra ``conf`` {name: value}.
-        background: a name: the driver runs detached, its output in the pod's /tmp/<name>.out
-        (read with ``output``); else waits and returns CompletedProcess."""
-        client = self.client()
-        tmp = client.volume_dirs["tmp"]
-        name = background or "job"
-        (tmp / f"{name}.py").write_text(script)
-        (tmp / f"{name}.py").chmod(0o644)
-        confs = " ".join(f"--conf {k}={v}" for k, v in {"spark.driver.bindAddress": "0.0.0.0",
-                                                       **(conf or {})}.items())
-        cmd = (f'/opt/spark/bin/spark-submit --master "$SPARK_MASTER_URL" --deploy-mode client '
-               f'--conf spark.driver.host="$POD_IP" {confs} /tmp/{name}.py {" ".join(args)}')
-        container = client.main_containers[0].name
-        if background:
-            (tmp / f"{name}.rc").unlink(missing_ok=True)
-            detached = f"nohup bash -c {shlex.quote(f'{cmd} > /tmp/{name}.out 2>&1; echo $? > /tmp/{name}.rc')} >/dev/null 2>&1 &"
-            return client.exec(container, ["bash", "-c", detached], timeout=30)
-        return client.exec(container, ["bash", "-c", cmd], timeout=timeout)
+        """``spark-submit`` of a Python ``script`` from the client pod (see submit_in)."""
+        return submit_in(self.client(), script, args, conf, background, timeout)
 
     def output(self, name):
         """What a background driver printed so far (str)."""
@@ -84,3 +67,25 @@ class SparkRelease(ChartRelease):
                 return json.load(resp)
         except (OSError, ValueError):
             return None
+
+
+def submit_in(client, script, args=(), conf=None, background=None, timeout=600):
+    """``spark-submit`` of a Python ``script`` (text) in ``client`` (a pod made from the spark chart's
+    helm test pod), in client mode as the helm test submits (its POD_IP as spark.driver.host), with
+    extra ``conf`` {name: value}. background: a name: the driver runs detached, its output in the
+    pod's /tmp/<name>.out; else waits and returns CompletedProcess (subprocess.TimeoutExpired after
+    ``timeout`` seconds)."""
+    tmp = client.volume_dirs["tmp"]
+    name = background or "job"
+    (tmp / f"{name}.py").write_text(script)
+    (tmp / f"{name}.py").chmod(0o644)
+    confs = " ".join(f"--conf {k}={v}" for k, v in {"spark.driver.bindAddress": "0.0.0.0",
+                                                   **(conf or {})}.items())
+    cmd = (f'/opt/spark/bin/spark-submit --master "$SPARK_MASTER_URL" --deploy-mode client '
+           f'--conf spark.driver.host="$POD_IP" {confs} /tmp/{name}.py {" ".join(args)}')
+    container = client.main_containers[0].name
+    if background:
+        (tmp / f"{name}.rc").unlink(missing_ok=True)
+        detached = f"nohup bash -c {shlex.quote(f'{cmd} > /tmp/{name}.out 2>&1; echo $? > /tmp/{name}.rc')} >/dev/null 2>&1 &"
+        return client.exec(container, ["bash", "-c", detached], timeout=30)
+    return client.exec(container, ["bash", "-c", cmd], timeout=timeout)

@@ -2,6 +2,8 @@
 port. Each profile's rendered pods (plus synthetic ones: an unlabelled pod, a labelled client, a
 client in another namespace, the ingress controller) are checked against the intended matrix
 below: the components that need a port reach it, everything else is denied."""
+import ipaddress
+
 import pytest
 
 from conftest import HELM_MAJORS, NAMESPACE, RELEASE, chart_profiles, find
@@ -22,10 +24,15 @@ class World:
     def __init__(self, objects):
         self.objects = objects
         self.policies = netpol.policies_from_objects(objects)
+        # Host-network pods connect from their node's address: one inside the node CIDRs the values
+        # declare (the first ipBlock of the policies), else NODE_IP.
+        cidrs = [peer["ipBlock"]["cidr"] for p in self.policies for r in p["spec"].get("ingress") or []
+                 for peer in r.get("from") or [] if "ipBlock" in peer]
+        self.node_ip = str(next(ipaddress.ip_network(cidrs[0]).hosts())) if cidrs else NODE_IP
         self.pods = {}
         for pod in netpol.pods_from_objects(objects, NAMESPACE):
             if pod.host_network:
-                pod.ip = NODE_IP
+                pod.ip = self.node_ip
             key = (pod.labels.get("app.kubernetes.io/name"), pod.labels.get("app.kubernetes.io/component"))
             self.pods.setdefault(key, pod)
         self.pods["stranger"] = Pod("unlabelled-pod", NAMESPACE, {"app": "random"})
@@ -36,6 +43,16 @@ class World:
             self.pods[f"far-client:{chart}"] = Pod(f"{chart}-client-pod-elsewhere", "elsewhere", label)
         self.cases = []
         self.namespaces = {}  # namespace -> labels, for namespaceSelector peers
+        # Locality mode (global.locality): DataNodes, Spark workers and Alluxio workers on their nodes'
+        # network. Every client port of every chart then admits the nodes (their addresses cannot
+        # tell an executor from a DataNode), so a host-network source is a client everywhere.
+        self.locality = all(self.pods[k].host_network for k in
+                            (("hdfs", "datanode"), ("spark", "worker"), ("alluxio", "worker")) if k in self.pods) \
+            and any(k in self.pods for k in (("spark", "worker"),))
+
+    def node_client(self, src):
+        """Whether ``src`` reaches the client ports as a node source (locality mode, host network)."""
+        return self.locality and src in self.pods and self.pods[src].host_network
 
     def has(self, key):
         return key in self.pods
@@ -74,7 +91,7 @@ def hdfs_matrix(w):
             w.expect(src, nn, port, rpc_open and port == "rpc" or (src == "ingress" and port == web
                                                                     and ingress_enabled(w.objects, "namenode")))
     w.expect(dn, nn, "rpc")
-    w.deny(dn, nn, web)
+    w.expect(dn, nn, web, w.node_client(dn))
     w.expect(test, nn, "rpc")
     if w.has(jn):
         w.expect(nn, nn, "zkfc")
@@ -103,12 +120,13 @@ def hdfs_matrix(w):
 def spark_matrix(w):
     master, worker, zeppelin, rstudio, test = (("spark", c) for c in ("master", "worker", "zeppelin", "rstudio", "test"))
     assert w.has(master) and w.has(worker), "every spark profile has masters and workers"
+    host_workers = w.pods[worker].host_network  # outside every policy
     for src in (worker, zeppelin, rstudio, test, "client:spark"):
         w.expect(src, master, "cluster")
     for src in ("stranger", "far-client:spark", "client:hdfs"):
         w.deny(src, master, "cluster")
     w.expect("client:spark", master, "http")
-    w.deny(worker, master, "http")
+    w.expect(worker, master, "http", w.node_client(worker))
     w.deny("stranger", master, "http")
     w.expect("ingress", master, "http", ingress_enabled(w.objects, "master"))
     w.deny("ingress", master, "cluster")
@@ -116,10 +134,10 @@ def spark_matrix(w):
         w.expect(master, worker, port)
     for src in (worker, zeppelin, rstudio, test, "client:spark"):
         w.expect(src, worker, EXECUTOR_PORT)
-    w.deny(master, worker, EXECUTOR_PORT)
+    w.expect(master, worker, EXECUTOR_PORT, host_workers)
     for src in ("stranger", "far-client:spark", "ingress"):
-        w.deny(src, worker, "cluster")
-        w.deny(src, worker, EXECUTOR_PORT)
+        w.expect(src, worker, "cluster", host_workers)
+        w.expect(src, worker, EXECUTOR_PORT, host_workers)
     reverse_proxy = any("spark.ui.reverseProxy true" in o.get("data", {}).get("spark-defaults.conf", "")
                         for o in find(w.objects, "ConfigMap"))
     for nb in (zeppelin, rstudio):
@@ -158,7 +176,7 @@ def alluxio_matrix(w):
             w.expect(src, master, port)
         for src in ("stranger", "far-client:alluxio"):
             w.expect(src, master, port, host_workers and not node_cidrs and port in ("rpc", "job-rpc"))
-    w.deny(worker, master, "web")
+    w.expect(worker, master, "web", w.node_client(worker))
     if "embedded" in w.pods[master].ports:
         for port in ("embedded", "job-embedded"):
             w.expect(master, master, port)
@@ -207,12 +225,14 @@ def umbrella_matrix(w):
         w.expect(src, am, "rpc")
         w.expect(src, aw, "rpc")
         w.deny(src, am, "embedded") if w.has(am) and "embedded" in w.pods[am].ports else None
+    # In locality mode DataNodes and Alluxio workers share the nodes' addresses with the executors.
+    host = {k: w.has(k) and w.pods[k].host_network for k in (sw, aw)}
     for src in (dn, nn, am, aw):
-        w.deny(src, sm, "cluster")
-        w.deny(src, sw, EXECUTOR_PORT)
+        w.expect(src, sm, "cluster", w.node_client(src))
+        w.expect(src, sw, EXECUTOR_PORT, host[sw] or w.node_client(src))
     for src in (dn, nn):
-        w.deny(src, am, "rpc")
-        w.deny(src, aw, "rpc")
+        w.expect(src, am, "rpc", w.node_client(src))
+        w.expect(src, aw, "rpc", host[aw] or w.node_client(src))
 
 
 MATRICES = {"hdfs": [hdfs_matrix], "spark": [spark_matrix], "alluxio": [alluxio_matrix]}
@@ -347,3 +367,30 @@ def test_host_network_alluxio_workers(cidrs):
     world.expect("stranger", master, "rpc", cidrs is None)
     world.deny("stranger", master, "web")
     assert world.failures() == []
+
+
+@pytest.mark.parametrize("node_cidrs", [True, False])
+def test_locality_mode_admits_the_nodes(node_cidrs, tmp_path):
+    """Locality mode (examples/stack-locality.yaml): executors on the host network reach the NameNodes,
+    the Alluxio masters, the Spark master and the notebook drivers from their nodes' addresses. With
+    global.locality.nodeCIDRs only those addresses do; without, the client ports accept any source
+    (as NOTES warn), but the HDFS internals (JournalNodes, ZooKeeper, ZKFC) stay closed."""
+    no_cidrs = tmp_path / "no-node-cidrs.yaml"
+    no_cidrs.write_text("global:\n  locality:\n    nodeCIDRs: []\n")
+    files = [ROOT / "examples" / "stack-locality.yaml", *([] if node_cidrs else [no_cidrs])]
+    objects = helm.render(ROOT / "charts" / "umbrella", files, set_values={"spark.zeppelin.enabled": "true"},
+                          release=RELEASE, namespace=NAMESPACE)
+    world = World(objects)
+    assert world.locality
+    world.pods["outsider"] = Pod("host-network-pod-of-another-network", NAMESPACE, {}, host_network=True,
+                                 ip="198.51.100.7")
+    executors = ("spark", "worker")
+    for dst, port in ((("hdfs", "namenode"), "rpc"), (("alluxio", "master"), "rpc"), (("spark", "master"), "cluster"),
+                      (("spark", "zeppelin"), "driver-0"), (("spark", "zeppelin"), "blockmgr-0")):
+        world.expect(executors, dst, port)
+        world.expect("outsider", dst, port, not node_cidrs)
+    for src in (executors, "outsider"):
+        world.deny(src, ("hdfs", "journalnode"), "rpc")
+        world.deny(src, ("hdfs", "zookeeper"), "client")
+        world.deny(src, ("hdfs", "namenode"), "zkfc")
+    assert len(world.cases) == 16 and world.failures() == []

@@ -221,3 +221,54 @@ def test_the_default_install_fits_one_node_of_4_cpus_and_8_gib(renders, record_p
     # The production shape is one values file away and does not fit: its requests are the real ones.
     production = footprint.footprint(renders.get("umbrella", "example-stack-production-ha"))
     assert footprint.over_capacity(production, cpu=Decimal(4), memory=8 * 2**30)
+
+
+def test_umbrella_notes_in_locality_mode(tmp_path):
+    """Locality mode is said in the umbrella's own NOTES; without global.locality.nodeCIDRs the NOTES
+    say that the client ports accept any source, and each chart with host-network pods warns."""
+    example = ROOT / "examples" / "stack-locality.yaml"
+    _, notes = helm_commands.install_dry_run(UMBRELLA, [example], release="stack", namespace="bigdata")
+    assert "Locality mode (global.locality)" in notes
+    assert "No global.locality.nodeCIDRs" not in notes and "WARNING: host-network" not in notes
+    no_cidrs = tmp_path / "no-node-cidrs.yaml"
+    no_cidrs.write_text("global:\n  locality:\n    nodeCIDRs: []\n")
+    _, notes = helm_commands.install_dry_run(UMBRELLA, [example, no_cidrs], release="stack", namespace="bigdata")
+    assert "No global.locality.nodeCIDRs" in notes
+    assert notes.count("WARNING: host-network") == 3, notes  # DataNodes, Spark workers, Alluxio workers
+
+
+def _env(container):
+    return {e["name"]: e.get("value", e.get("valueFrom")) for e in container.get("env", [])}
+
+
+@pytest.mark.parametrize("profile", ["defaults", "example-stack-locality"])
+def test_locality_mode_names_every_block_holder_and_executor_by_node_ip(renders, profile):
+    """The render side of tests/local/test_stack_locality_real.py, which measures it: in locality mode
+    DataNodes (dfs.datanode.hostname), Spark workers (--host, inherited by their executors) and Alluxio
+    workers (alluxio.worker.hostname = the pod IP, the node's on the host network) all name themselves
+    by the node's IP; executors learn their Alluxio node from the worker pod's NODE_NAME and mount the
+    workers' domain sockets. By default every one of them stays on the pod network."""
+    objects = renders.get("umbrella", profile)
+    locality = profile != "defaults"
+    host_ip = {"fieldRef": {"fieldPath": "status.hostIP"}}
+    specs = {(chart, o["metadata"]["labels"]["app.kubernetes.io/component"]): spec
+             for chart in ("hdfs", "spark", "alluxio") for o, spec in pod_specs(objects, chart)}
+    for key in (("hdfs", "datanode"), ("spark", "worker"), ("alluxio", "worker")):
+        assert bool(specs[key].get("hostNetwork")) == locality, key
+        assert (specs[key].get("dnsPolicy") == "ClusterFirstWithHostNet") == locality, key
+    for key in (("hdfs", "namenode"), ("spark", "master"), ("alluxio", "master")):
+        assert not specs[key].get("hostNetwork"), key
+    datanode = specs[("hdfs", "datanode")]["containers"][0]
+    assert (datanode.get("args") == ["-Ddfs.datanode.hostname=$(NODE_IP)"]) == locality
+    assert (_env(datanode).get("NODE_IP") == host_ip) == locality
+    worker = next(c for c in specs[("spark", "worker")]["containers"] if c["name"] == "worker")
+    assert worker["args"][:2] == ["--host", "$(WORKER_HOST)"]
+    assert (_env(worker)["WORKER_HOST"] == host_ip) == locality
+    assert _env(worker)["NODE_NAME"] == {"fieldRef": {"fieldPath": "spec.nodeName"}}
+    assert "/opt/spark-scripts" in {m["mountPath"] for m in worker["volumeMounts"]}
+    assert ("/opt/domain" in {m["mountPath"] for m in worker["volumeMounts"]}) == locality
+    executor_opts = spark_defaults(objects)["spark.executor.extraJavaOptions"]
+    assert "-Dalluxio.locality.script=/opt/spark-scripts/alluxio-locality.sh" in executor_opts
+    alluxio_worker = next(c for c in specs[("alluxio", "worker")]["containers"] if c["name"] == "worker")
+    opts = _env(alluxio_worker)["ALLUXIO_WORKER_JAVA_OPTS"]
+    assert ("-Dalluxio.worker.hostname=$(POD_IP)" in opts) == locality and "-Dalluxio.locality.node=$(NODE_NAME)" in opts

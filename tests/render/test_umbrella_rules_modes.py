@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from conftest import HELM_MAJORS, ROOT
 from rules_modes import assert_modes_agree, lint_paths
@@ -28,6 +29,17 @@ BAD = {
         "tls": {"enabled": True, "existingSecret": "hdfs-tls"}}}},
     "alluxio-root-moved-without-its-hdfs-directory": {"alluxio": {"hdfs": {"path": "/lake/alluxio"}}},
     "alluxio-hdfs-directory-dropped": {"hdfs": {"directories": {"items": {"alluxio": None}}}},
+    # Executors would look for the workers' domain sockets where no pod mounts them.
+    "alluxio-short-circuit-socket-not-mounted-in-spark": {"alluxio": {"shortCircuit": {"enabled": True}}},
+    "spark-socket-mount-path-differs": {"alluxio": {"shortCircuit": {"enabled": True}}, "spark": {"alluxio": {"client": {
+        "domainSocket": {"hostPath": "/var/lib/alluxio/domain-socket", "mountPath": "/sockets"}}}}},
+    "spark-socket-without-alluxio-short-circuit": {"spark": {"alluxio": {"client": {
+        "domainSocket": {"hostPath": "/var/lib/alluxio/domain-socket"}}}}},
+    "locality-mode-with-kerberized-hdfs": {"global": {"locality": {"enabled": True}}, "alluxio": {"enabled": False},
+                                           "spark": {"enabled": False}, "hdfs": {"security": {
+        "kerberos": {"enabled": True, "realm": "EXAMPLE.COM", "keytab": {"existingSecret": "hdfs-keytabs"},
+                     "krb5": {"kdcs": ["kdc1.example.com"]}},
+        "tls": {"enabled": True, "existingSecret": "hdfs-tls"}}}},
     "spark-ha-with-external-zookeeper": {
         "hdfs": {"zookeeper": {"enabled": False}, "externalZookeeper": {"quorum": "zk-0.zk:2181"}},
         "spark": {"master": {"replicaCount": 2}}},
@@ -75,3 +87,17 @@ def test_host_network_alluxio_workers_need_hdfs_to_admit_their_nodes():
         merged = {**host, **fix}
         assert "alluxio.worker.hostNetwork" not in lint_paths("umbrella", merged), fix
     assert "alluxio.worker.hostNetwork" not in lint_paths("umbrella", {"hdfs": {"enabled": True}})
+    # Locality mode admits the nodes in every chart's client rule: host-network workers reach HDFS.
+    assert "alluxio.worker.hostNetwork" not in lint_paths("umbrella", {**host, "global": {"locality": {"enabled": True}}})
+
+
+def test_alluxio_domain_sockets_reach_the_executors():
+    """With Alluxio short-circuit on hostPath sockets, Spark pods must mount the same node directory at
+    the workers' mount path; the locality example does, and lint names each value that differs."""
+    assert lint_paths("umbrella", {"alluxio": {"shortCircuit": {"enabled": True}}}) == {
+        "spark.alluxio.client.domainSocket.hostPath"}
+    moved = {"alluxio": {"shortCircuit": {"enabled": True, "mountPath": "/sockets"}},
+             "spark": {"alluxio": {"client": {"domainSocket": {"hostPath": "/var/lib/alluxio/domain-socket"}}}}}
+    assert lint_paths("umbrella", moved) == {"spark.alluxio.client.domainSocket.mountPath"}
+    example = yaml.safe_load((ROOT / "examples" / "stack-locality.yaml").read_text())
+    assert lint_paths("umbrella", example) == set()

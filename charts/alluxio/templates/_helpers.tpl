@@ -38,6 +38,11 @@ UFS
 {{- include "common.names.selfFqdn" (dict "service" (include "alluxio.master.headless" .) "context" .) -}}
 {{- end -}}
 
+{{/* "true" when workers run in their node's network namespace: worker.hostNetwork or locality mode (global.locality). */}}
+{{- define "alluxio.worker.hostNetwork" -}}
+{{- include "common.locality.hostNetwork" (dict "value" .Values.worker.hostNetwork "context" .) -}}
+{{- end -}}
+
 {{/*
 The address a worker registers with (alluxio.worker.hostname and alluxio.worker.container.hostname,
 which clients connect to): the master keys workers by the whole address (WorkerNetAddress.equals).
@@ -46,7 +51,7 @@ registers as the same worker instead of a new one while the old entry stays "liv
 alluxio.master.worker.timeout (5 min); DaemonSet and host-network workers use their IP.
 */}}
 {{- define "alluxio.worker.selfHost" -}}
-{{- if and (eq .Values.worker.kind "StatefulSet") (not .Values.worker.hostNetwork) -}}
+{{- if and (eq .Values.worker.kind "StatefulSet") (not (include "alluxio.worker.hostNetwork" .)) -}}
 {{- include "common.names.selfFqdn" (dict "service" (include "alluxio.worker.headless" .) "context" .) -}}
 {{- else -}}
 $(POD_IP)

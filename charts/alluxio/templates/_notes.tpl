@@ -45,7 +45,7 @@ Journal: {{ if .Values.journal.persistence.enabled }}on a PVC per master (kept o
 WARNING: journal.persistence.enabled is false: the journal lives in an emptyDir and ALL METADATA IS
 LOST when a master pod is deleted or rescheduled. Enable persistence for anything but a trial.
 {{- end }}
-{{- if .Values.worker.hostNetwork }}
+{{- if include "alluxio.worker.hostNetwork" . }}
 WARNING: workers use the node network: ports {{ .Values.worker.ports.rpc }}, {{ .Values.worker.ports.web }}, {{ .Values.jobWorker.ports.rpc }}-{{ .Values.jobWorker.ports.web }} must be free on every
 worker node, and two workers cannot run on one node.
 {{- end }}
@@ -55,7 +55,7 @@ volume (mountPropagation: HostToContainer). The FUSE pods run privileged as root
 {{- end }}
 {{- if .Values.networkPolicy.enabled }}
 NetworkPolicies: on. Alluxio clients need the pod label {{ include "common.networkPolicy.clientLabel" . }}: "true"{{ if .Values.networkPolicy.allowExternal }} (allowExternal: the client ports accept every source){{ end }}.
-{{- if and .Values.worker.hostNetwork (not .Values.networkPolicy.nodeCIDRs) }}
+{{- if and (include "alluxio.worker.hostNetwork" .) (not (include "common.networkPolicy.nodeCIDRs" . | fromYamlArray)) }}
 WARNING: host-network workers with no networkPolicy.nodeCIDRs: the master RPC ports accept every source.
 {{- end }}
 {{- end }}

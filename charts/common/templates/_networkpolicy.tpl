@@ -92,7 +92,9 @@ Usage: include "common.networkPolicy.rule" (dict "ports" (list "rpc") "peers" $p
 
 {{/*
 Rule of the client ports: pods labelled "<fullname>-client: true", the chart's helm test pod,
-networkPolicy.extraIngress and the extra peers given; every source when networkPolicy.allowExternal.
+networkPolicy.extraIngress and the extra peers given, and in locality mode the node CIDRs
+(common.networkPolicy.nodeCIDRs); every source when networkPolicy.allowExternal, or in locality mode
+without node CIDRs.
 An empty ports list means every port.
 Usage: include "common.networkPolicy.rule.clients" (dict "ports" (list "rpc" "http") "peers" $extraPeers "context" $)
 */}}
@@ -106,6 +108,13 @@ Usage: include "common.networkPolicy.rule.clients" (dict "ports" (list "rpc" "ht
 {{- end -}}
 {{- with .peers }}{{ $from = printf "%s\n%s" $from (trim .) }}{{ end -}}
 {{- with $np.extraIngress }}{{ $from = printf "%s\n%s" $from (toYaml . | trim) }}{{ end -}}
+{{- if include "common.locality.enabled" .context -}}
+{{- /* Locality mode: the stack's host-network pods (executors, Alluxio workers, DataNodes) are clients
+       too, seen from their nodes' addresses (common.networkPolicy.rule.nodes); no node CIDRs: any source. */ -}}
+{{- $cidrs := include "common.networkPolicy.nodeCIDRs" .context | fromYamlArray -}}
+{{- range $cidrs }}{{ $from = printf "%s\n- ipBlock:\n    cidr: %s" $from . }}{{ end -}}
+{{- if not $cidrs }}{{ $from = "" }}{{ end -}}
+{{- end -}}
 {{- end -}}
 {{- if .ports }}
 - ports:

@@ -65,8 +65,8 @@ Prometheus metrics: /prom on the web port of every NameNode, JournalNode and Dat
 {{- if .Values.networkPolicy.enabled }}
 NetworkPolicies: on. HDFS clients need the pod label {{ include "common.networkPolicy.clientLabel" . }}: "true"{{ if include "hdfs.zookeeper.bundled" . }}
 (ZooKeeper clients: {{ include "hdfs.zookeeper.clientLabel" . }}: "true"){{ end }}{{ if .Values.networkPolicy.allowExternal }}; allowExternal opens the client ports to every source{{ end }}.
-{{- if and .Values.datanode.hostNetwork (not .Values.networkPolicy.nodeCIDRs) }}
-WARNING: host-network DataNodes with no networkPolicy.nodeCIDRs: the NameNode RPC port accepts every source.
+{{- if and (include "common.locality.hostNetwork" (dict "value" .Values.datanode.hostNetwork "context" .)) (not (include "common.networkPolicy.nodeCIDRs" . | fromYamlArray)) }}
+WARNING: host-network DataNodes with no networkPolicy.nodeCIDRs (or global.locality.nodeCIDRs): the NameNode RPC port accepts every source{{ if include "common.locality.enabled" . }}, and in locality mode so do the client ports{{ end }}.
 {{- end }}
 {{- end }}
 {{- end -}}

@@ -5,6 +5,18 @@ used by every template.
 
 {{- define "spark.fullname" -}}{{ include "common.names.fullname" . }}{{- end -}}
 {{- define "spark.configMapName" -}}{{ printf "%s-config" (include "spark.fullname" .) }}{{- end -}}
+{{- define "spark.scriptsDir" -}}/opt/spark-scripts{{- end -}}
+{{/* "true" when workers run in their node's network namespace: worker.hostNetwork or locality mode (global.locality). */}}
+{{- define "spark.worker.hostNetwork" -}}
+{{- include "common.locality.hostNetwork" (dict "value" .Values.worker.hostNetwork "context" .) -}}
+{{- end -}}
+{{/* checkov skips of the worker StatefulSet (common.checkov.skipAnnotations): host-network workers on purpose. */}}
+{{- define "spark.worker.checkovSkips" -}}
+{{- if include "spark.worker.hostNetwork" . }}
+CKV_K8S_19: "opt-in worker.hostNetwork (or locality mode): workers and their executors take their node's address, the host of the node's DataNode and Alluxio blocks, so Spark schedules tasks NODE_LOCAL"
+CKV2_K8S_6: "opt-in worker.hostNetwork: NetworkPolicies do not apply to host-network pods, so none is rendered for workers; the master and driver policies admit them by their nodes' CIDRs"
+{{- end }}
+{{- end -}}
 {{- define "spark.scriptsConfigMapName" -}}{{ printf "%s-scripts" (include "spark.fullname" .) }}{{- end -}}
 {{- define "spark.master.fullname" -}}{{ include "common.names.component" (dict "component" "master" "context" .) }}{{- end -}}
 {{- define "spark.master.headless" -}}{{ printf "%s-headless" (include "spark.master.fullname" .) }}{{- end -}}
@@ -407,6 +419,10 @@ Usage: include "spark.networkPolicy.notebook" (dict "component" "zeppelin" "valu
 {{- $blockPorts := list (dict "port" (int $d.blockManagerPort) "endPort" (add (int $d.blockManagerPort) $last)) -}}
 {{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" $driverPorts "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "master" "worker") "context" $ctx)))) -}}
 {{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" $blockPorts "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "worker") "context" $ctx)))) -}}
+{{- if include "spark.worker.hostNetwork" $ctx -}}
+{{- /* Host-network executors call the driver from their node's address. */ -}}
+{{- $rules = append $rules (include "common.networkPolicy.rule.nodes" (dict "ports" (concat $driverPorts $blockPorts) "who" "Host-network executors" "context" $ctx)) -}}
+{{- end -}}
 {{- if $ctx.Values.config.reverseProxy -}}
 {{- $rules = append $rules (include "common.networkPolicy.rule" (dict "ports" (list (dict "port" 4040 "endPort" 4056)) "peers" (include "common.networkPolicy.peer.components" (dict "components" (list "master") "context" $ctx)))) -}}
 {{- end -}}

@@ -32,6 +32,14 @@ RPC authentication: off (any client reaching the master port can run code on the
 {{- if .Values.networkPolicy.enabled }}
 NetworkPolicies: on. Drivers outside this chart (spark-submit pods, other notebooks) need the label
   {{ include "common.networkPolicy.clientLabel" . }}: "true"{{ if not .Values.networkPolicy.allowExternal }} (or networkPolicy.extraIngress){{ end }}, and must accept the executors' connections back.
+{{- if and (include "spark.worker.hostNetwork" .) (not (include "common.networkPolicy.nodeCIDRs" . | fromYamlArray)) }}
+WARNING: host-network workers with no global.locality.nodeCIDRs: the master cluster port and the notebook drivers' ports accept every source.
+{{- end }}
+{{- end }}
+{{- if include "spark.worker.hostNetwork" . }}
+Workers use their nodes' network{{ if include "common.locality.enabled" . }} (locality mode){{ end }}, named by node IP: ports {{ .Values.worker.service.ports.cluster }} and {{ .Values.worker.service.ports.http }}, and the
+executors' ports, are the node's; one worker per node. A driver outside the nodes' network must accept
+connections from the node addresses.
 {{- end }}
 
 Master web UI (workers and applications are reachable through it):

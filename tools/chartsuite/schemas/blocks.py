@@ -546,7 +546,8 @@ def globals_block():
 
     Args: none.
     Returns: a JSON Schema (draft-07) object dict, not closed, with imageRegistry, imagePullSecrets
-        (names or objects), storageClass, clusterDomain, commonLabels and valuesValidation (fail, report)."""
+        (names or objects), storageClass, clusterDomain, commonLabels, locality (enabled, nodeCIDRs) and
+        valuesValidation (fail, report)."""
     return {
         "type": "object",
         "description": "Values shared by every chart of the stack",
@@ -556,6 +557,13 @@ def globals_block():
             "storageClass": string("StorageClass of every PVC that sets none"),
             "clusterDomain": string("Cluster DNS domain"),
             "commonLabels": string_map("Labels added to every object"),
+            "locality": closed({
+                "enabled": boolean("Locality mode: DataNodes, Spark workers (and executors) and Alluxio workers run in "
+                                   "their node's network namespace, named by the node's IP, so Spark schedules tasks "
+                                   "reading HDFS and Alluxio NODE_LOCAL"),
+                "nodeCIDRs": cidr_list("CIDRs of the nodes (ipBlock) whose host-network pods the NetworkPolicies "
+                                       "admit in locality mode (empty: the ports they use accept any source)"),
+            }, "Data locality of a stack release (umbrella chart)"),
             "valuesValidation": string(
                 "What a broken values rule (templates/validate.yaml) does: fail (default) stops the render; "
                 "report renders the problems as ValuesValidationReport objects, which tools/lint_values.py "

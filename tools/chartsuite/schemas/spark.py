@@ -107,6 +107,9 @@ def schema():
     worker = _pod("Spark workers (StatefulSet); Spark's share is derived from the container resources", {
         "replicaCount": b.integer("Workers (ignored when autoscaling.enabled)", 0),
         "podManagementPolicy": b.pod_management_policy(),
+        "hostNetwork": b.boolean("Run workers and their executors in the node's network namespace, named by the node's "
+                                 "IP (NODE_LOCAL tasks next to host-network DataNodes and Alluxio workers); on in the "
+                                 "umbrella's locality mode"),
         "daemonMemory": b.quantity("Heap of the worker daemon (SPARK_DAEMON_MEMORY), a quantity such as 512Mi"),
         "memoryOverhead": b.quantity("Memory kept out of SPARK_WORKER_MEMORY for the worker daemon's non-heap "
                                      "memory, a quantity such as 256Mi"),
@@ -225,6 +228,13 @@ def schema():
                 "image": b.image("Image the Alluxio client jar is copied from"),
                 "jarPath": b.string("Path of the client jar in that image", pattern="^/.+[.]jar$"),
                 "resources": b.resources(),
+                "domainSocket": b.closed({
+                    "hostPath": b.string("Node directory of the Alluxio workers' domain sockets (the alluxio chart's "
+                                         "shortCircuit.hostPath), mounted in worker pods; empty: not mounted",
+                                         pattern="^(/.*)?$"),
+                    "mountPath": b.string("Mount path of that directory (the alluxio chart's shortCircuit.mountPath)",
+                                          pattern="^/"),
+                }, "Alluxio workers' domain sockets for executors on their nodes"),
             }, "Alluxio client jar"),
         }, "Alluxio client for Spark drivers and executors"),
         "config": b.closed({

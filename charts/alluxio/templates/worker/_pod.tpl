@@ -13,7 +13,7 @@ metadata:
   {{- include "alluxio.pod.metadata" (dict "values" $v "component" $component "context" .) | nindent 2 }}
 spec:
   {{- include "alluxio.pod.common" (dict "values" $v "component" $component "context" .) | nindent 2 }}
-  {{- if $v.hostNetwork }}
+  {{- if include "alluxio.worker.hostNetwork" . }}
   hostNetwork: true
   dnsPolicy: ClusterFirstWithHostNet
   {{- end }}
@@ -205,8 +205,11 @@ checkov skips of the worker workload (see common.checkov.skipAnnotations): with
 worker.hostNetwork a worker runs in its node's network namespace on purpose.
 */}}
 {{- define "alluxio.worker.checkovSkips" -}}
-{{- if .Values.worker.hostNetwork }}
+{{- if and .Values.worker.volumePermissions.enabled .Values.shortCircuit.enabled (eq .Values.shortCircuit.volumeType "hostPath") }}
+CKV_K8S_25: "opt-in worker.volumePermissions: a root init container with CHOWN and FOWNER only gives the worker's user the node directories the kubelet created root-owned (hostPath tiers, the domain socket directory); it changes nothing else"
+{{- end }}
+{{- if include "alluxio.worker.hostNetwork" . }}
 CKV_K8S_19: "opt-in worker.hostNetwork: a worker takes its node's address so clients on that node find it as node-local (locality) without the pod network"
-CKV2_K8S_6: "opt-in worker.hostNetwork: NetworkPolicies do not apply to host-network pods, so none is rendered for workers; the master policy admits them by networkPolicy.nodeCIDRs"
+CKV2_K8S_6: "opt-in worker.hostNetwork: NetworkPolicies do not apply to host-network pods, so none is rendered for workers; the master policy admits them by their nodes' CIDRs"
 {{- end }}
 {{- end -}}

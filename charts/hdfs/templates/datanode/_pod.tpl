@@ -6,12 +6,13 @@ directories are the folder "data" inside each (hdfs.datanode.dataDirs).
 {{- define "hdfs.datanode.podTemplate" -}}
 {{- $v := .Values.datanode -}}
 {{- $component := "datanode" -}}
+{{- $hostNetwork := include "common.locality.hostNetwork" (dict "value" $v.hostNetwork "context" .) -}}
 metadata:
   {{- include "hdfs.pod.metadata" (dict "values" $v "component" $component "context" .) | nindent 2 }}
 spec:
   {{- include "hdfs.pod.common" (dict "values" $v "component" $component "context" .) | nindent 2 }}
   enableServiceLinks: false
-  {{- if $v.hostNetwork }}
+  {{- if $hostNetwork }}
   hostNetwork: true
   dnsPolicy: ClusterFirstWithHostNet
   {{- end }}
@@ -72,8 +73,20 @@ spec:
       image: {{ include "common.images.image" (dict "image" .Values.image "context" .) }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
       command: ["/opt/hadoop/bin/hdfs", "datanode"]
+      {{- if $hostNetwork }}
+      # In its node's network namespace a DataNode names itself by the node's IP (dfs.datanode.hostname,
+      # a generic -D option the DataNode parses), the host string block locations carry: Spark
+      # workers and Alluxio workers on the node use the same (locality), and it needs no node DNS.
+      args: ["-Ddfs.datanode.hostname=$(NODE_IP)"]
+      {{- end }}
       env:
         {{- include "hdfs.env.common" . | nindent 8 }}
+        {{- if $hostNetwork }}
+        - name: NODE_IP
+          valueFrom:
+            fieldRef:
+              fieldPath: status.hostIP
+        {{- end }}
         - name: HDFS_DATANODE_OPTS
           value: {{ include "common.jvm.opts" $v.jvm | quote }}
         {{- with (include "hdfs.security.env" (dict "primary" .Values.security.kerberos.principals.hdfs "headless" (ternary "" (include "hdfs.datanode.headless" .) (eq $v.kind "DaemonSet")) "hostFromNode" (eq $v.kind "DaemonSet") "context" .)) }}
@@ -146,8 +159,8 @@ datanode.hostNetwork a DataNode runs in its node's network namespace on purpose.
 {{- if .Values.datanode.volumePermissions.enabled }}
 CKV_K8S_25: "opt-in datanode.volumePermissions: a root init container with CHOWN and FOWNER only gives the DataNode the data folder of each hostPath directory the kubelet created root-owned; it changes nothing else"
 {{- end }}
-{{- if .Values.datanode.hostNetwork }}
+{{- if include "common.locality.hostNetwork" (dict "value" .Values.datanode.hostNetwork "context" .) }}
 CKV_K8S_19: "opt-in datanode.hostNetwork: a DataNode takes its node's address so HDFS clients and Spark executors on that node get node-local reads (data locality)"
-CKV2_K8S_6: "opt-in datanode.hostNetwork: NetworkPolicies do not apply to host-network pods, so none is rendered for DataNodes; the NameNode policy admits them by networkPolicy.nodeCIDRs"
+CKV2_K8S_6: "opt-in datanode.hostNetwork: NetworkPolicies do not apply to host-network pods, so none is rendered for DataNodes; the NameNode policy admits them by their nodes' CIDRs"
 {{- end }}
 {{- end -}}
