@@ -9,9 +9,9 @@ Two installs, the same scenario:
 - **locality**: examples/stack-locality.yaml (global.locality: host-network DataNodes, Spark workers
   and Alluxio workers named by node IP; Alluxio short-circuit through the workers' domain sockets).
 
-A 12 MiB text file of 1 MiB blocks with one replica is written to HDFS from a client pod (the
-NameNode spreads the blocks over the DataNodes) and to Alluxio (MUST_CACHE, 1 MiB blocks, round
-robin over the workers). One Spark application (three executors, one per worker) counts the lines
+12 MiB of text in 1 MiB blocks with one replica is written to HDFS, 4 MiB from each node's DataNode
+pod (whose blocks the NameNode keeps on that node), and to Alluxio from a client pod (MUST_CACHE,
+1 MiB blocks, round robin over the workers). One Spark application (three executors, one per worker) counts the lines
 of each (``sc.textFile``: one task per block). Each task's locality comes from Spark's event log
 (SparkListenerTaskEnd), the bytes the DataNodes served to local and remote clients from their JMX
 (DataNodeActivity BytesRead, RemoteBytesRead), and the bytes the Alluxio workers served through
@@ -20,11 +20,13 @@ Worker.BytesReadRemote).
 """
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
 
 import chart_release
+import hdfs_pods
 import stack_pods
 from polling import wait_for
 
@@ -121,19 +123,26 @@ def alluxio_bytes(stack):
 
 
 def write_inputs(stack):
-    """The text file into HDFS (one replica) and Alluxio (MUST_CACHE, round robin); returns
-    ({node: HDFS blocks}, {node: Alluxio blocks})."""
-    hdfs_client = stack.client()
-    (hdfs_client.volume_dirs["tmp"] / "data.txt").write_text(LINE * LINES)
+    """The text into HDFS (one replica) and Alluxio (MUST_CACHE, round robin); returns
+    ({node: HDFS blocks}, {node: Alluxio blocks}).
+
+    HDFS: one 4 MiB part per node, written from inside that node's DataNode pod, where the NameNode
+    puts the first replica of every block on the writer's own DataNode (BlockPlacementPolicyDefault): an
+    even spread by construction. With one one-core executor per node, an uneven spread would leave an
+    executor without local blocks, and Spark's delay scheduling runs a task elsewhere once it has
+    waited spark.locality.wait (3 s) for its node's busy executor: the figures would measure the
+    spread, not locality."""
+    part = FILE_MIB // NODES * MIB
     stack.hdfs("dfs", "-mkdir", "-p", "/locality")
-    stack.hdfs("dfs", "-D", "dfs.replication=1", "-put", "/tmp/data.txt", "/locality/data.txt")
-    fsck = stack.hdfs("fsck", "/locality/data.txt", "-files", "-blocks", "-locations").stdout
-    datanode_ip = {}
     for pod in stack.pods("datanode"):
-        datanode_ip[pod.ip] = pod.node.name
-    hdfs_spread = {}
-    for ip, node in datanode_ip.items():
-        hdfs_spread[node] = fsck.count(f"DatanodeInfoWithStorage[{ip}:")
+        script = (f"yes {shlex.quote(LINE[:-1])} | head -c {part} | "
+                  f"hdfs dfs -D dfs.replication=1 -put - /locality/part-{pod.node.name}")
+        # No pipefail: `yes` ends on SIGPIPE when head has its bytes; the pipeline's status is hdfs's.
+        run = pod.exec("datanode", ["bash", "-eu", "-c", script], timeout=180,
+                       env={"HADOOP_CLIENT_OPTS": hdfs_pods.LEAN_JVM})
+        assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+    fsck = stack.hdfs("fsck", "/locality", "-files", "-blocks", "-locations").stdout
+    hdfs_spread = {pod.node.name: fsck.count(f"DatanodeInfoWithStorage[{pod.ip}:") for pod in stack.pods("datanode")}
     assert sum(hdfs_spread.values()) == FILE_MIB, fsck[-3000:]
 
     alluxio_client = stack.alluxio_client()
@@ -169,7 +178,7 @@ def test_spark_task_locality_reading_hdfs_and_alluxio(mode, tmp_path, record_pro
         events.mkdir(mode=0o777)
         events.chmod(0o777)
         hdfs_before, alluxio_before = datanode_bytes(stack), alluxio_bytes(stack)
-        run = stack.spark_submit(JOB, args=(str(NODES), "hdfs", f"hdfs://{stack.nameservice}/locality/data.txt",
+        run = stack.spark_submit(JOB, args=(str(NODES), "hdfs", f"hdfs://{stack.nameservice}/locality",
                                             "alluxio", "alluxio:///locality/data.txt"),
                                  conf={"spark.eventLog.enabled": "true", "spark.eventLog.dir": "file:///tmp/events"},
                                  timeout=600)

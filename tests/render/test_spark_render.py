@@ -717,3 +717,41 @@ def test_the_rendered_router_configuration_is_valid_haproxy(tmp_path):
     cfg.write_text(one(objects, "ConfigMap", name=f"{FULL}-master-router")["data"]["haproxy.cfg"])
     check = subprocess.run(["haproxy", "-c", "-f", str(cfg)], capture_output=True, text=True, timeout=30)
     assert check.returncode == 0 and "Configuration file is valid" in check.stdout, check.stdout + check.stderr
+
+
+# --- History server (historyServer.*) ----------------------------------------------------------
+
+def test_history_server_is_off_by_default_and_wires_the_drivers_when_on():
+    """Off: no object and no event log. On: a Deployment running Spark's HistoryServer class on
+    historyServer.logDirectory, every driver's spark-defaults.conf writing its event log there, a
+    Service, and a NetworkPolicy admitting only clients to the UI (tests/local/test_spark_history_server_real.py
+    runs it)."""
+    off = helm.render(CHART, release=RELEASE, namespace=NAMESPACE)
+    assert not [o for o in off if o["metadata"]["labels"].get("app.kubernetes.io/component") == "history-server"]
+    assert "spark.eventLog.enabled" not in spark_defaults(off)
+    on = helm.render(CHART, set_values={"historyServer.enabled": "true",
+                                        "historyServer.logDirectory": "hdfs:///spark-events",
+                                        "historyServer.cleaner.maxAge": "12h"}, release=RELEASE, namespace=NAMESPACE)
+    conf = spark_defaults(on)
+    assert conf["spark.eventLog.enabled"] == "true" and conf["spark.eventLog.dir"] == "hdfs:///spark-events"
+    deployment = one(on, "Deployment", component="history-server")
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.history.HistoryServer"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    opts = dict(o[2:].split("=", 1) for o in env["SPARK_HISTORY_OPTS"].split())
+    assert opts == {"spark.history.fs.logDirectory": "hdfs:///spark-events", "spark.history.ui.port": "18080",
+                    "spark.history.fs.update.interval": "10s", "spark.history.fs.cleaner.enabled": "true",
+                    "spark.history.fs.cleaner.maxAge": "12h"}
+    assert env["SPARK_DAEMON_MEMORY"] == "716m"  # 70% of the 1Gi limit
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    service = one(on, "Service", name=f"{FULL}-history-server")
+    assert service["spec"]["ports"][0]["port"] == 18080
+    policy = one(on, "NetworkPolicy", name=f"{FULL}-history-server")
+    assert [p["port"] for r in policy["spec"]["ingress"] for p in r["ports"]] == ["http"]
+
+
+def test_history_server_event_log_properties_are_the_charts():
+    values = {"historyServer.enabled": "true", "historyServer.logDirectory": "hdfs:///spark-events",
+              "configOverrides.spark-defaults\\.conf.spark\\.eventLog\\.dir": "file:///tmp"}
+    with pytest.raises(helm.RenderError, match="configOverrides.spark-defaults.conf.spark.eventLog.dir: is set by the chart"):
+        helm.render(CHART, set_values=values, release=RELEASE, namespace=NAMESPACE)

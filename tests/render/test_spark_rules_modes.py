@@ -36,6 +36,7 @@ BAD = {
     "zeppelin-on-spark-3-2": {"image": {"tag": "3.2.4-scala2.12-java11-ubuntu"}, "zeppelin": {"enabled": True}},
     "zeppelin-password-comma-and-space": {"zeppelin": {"enabled": True, "auth": {"password": "secret,admin "}}},
     "old-config-extra": {"config": {"extra": {"spark.eventLog.enabled": True}}},
+    "history-server-without-log-directory": {"historyServer": {"enabled": True}},
     "extra-turns-auth-off": {"configOverrides": {"spark-defaults.conf": {"spark.authenticate": False, "spark.master": "local[*]",
                                                   "spark.authenticate.secret": "x"}}},
     "overrides-no-worker-can-host": {"configOverrides": {"spark-defaults.conf": {"spark.executor.cores": "3"}},

@@ -272,3 +272,19 @@ def test_locality_mode_names_every_block_holder_and_executor_by_node_ip(renders,
     alluxio_worker = next(c for c in specs[("alluxio", "worker")]["containers"] if c["name"] == "worker")
     opts = _env(alluxio_worker)["ALLUXIO_WORKER_JAVA_OPTS"]
     assert ("-Dalluxio.worker.hostname=$(POD_IP)" in opts) == locality and "-Dalluxio.locality.node=$(NODE_NAME)" in opts
+
+
+def test_history_server_follows_hdfs_with_one_flag():
+    """The umbrella's history server reads hdfs:///spark-events while HDFS is in the release (the HDFS
+    chart makes the directory, the drivers write there); hdfs.enabled false alone leaves both HDFS and
+    the history server out (issue 17: one flag per chart)."""
+    on = helm.render(CHART, release=RELEASE, namespace=NAMESPACE)
+    assert spark_defaults(on)["spark.eventLog.dir"] == "hdfs:///spark-events"
+    (job,) = find(on, "Job")
+    listing = next(e["value"] for c in job["spec"]["template"]["spec"]["containers"] for e in c.get("env", [])
+                   if "/spark-events" in str(e.get("value", "")))
+    assert "/spark-events spark spark 1777" in listing
+    assert find(on, "Deployment", component="history-server")
+    off = helm.render(CHART, set_values={"hdfs.enabled": "false"}, release=RELEASE, namespace=NAMESPACE)
+    assert not find(off, "Deployment", component="history-server")
+    assert "spark.eventLog.enabled" not in spark_defaults(off)

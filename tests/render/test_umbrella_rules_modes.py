@@ -40,6 +40,10 @@ BAD = {
         "kerberos": {"enabled": True, "realm": "EXAMPLE.COM", "keytab": {"existingSecret": "hdfs-keytabs"},
                      "krb5": {"kdcs": ["kdc1.example.com"]}},
         "tls": {"enabled": True, "existingSecret": "hdfs-tls"}}}},
+    # The event log directory would not exist: every driver fails at start.
+    "spark-events-directory-dropped": {"hdfs": {"directories": {"items": {"spark-events": None}}}},
+    "history-server-on-an-hdfs-left-out": {"hdfs": {"enabled": False}, "alluxio": {"enabled": False},
+                                           "spark": {"historyServer": {"logDirectory": "hdfs:///spark-events"}}},
     "spark-ha-with-external-zookeeper": {
         "hdfs": {"zookeeper": {"enabled": False}, "externalZookeeper": {"quorum": "zk-0.zk:2181"}},
         "spark": {"master": {"replicaCount": 2}}},

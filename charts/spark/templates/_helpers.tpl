@@ -22,6 +22,32 @@ CKV2_K8S_6: "opt-in worker.hostNetwork: NetworkPolicies do not apply to host-net
 {{- define "spark.master.headless" -}}{{ printf "%s-headless" (include "spark.master.fullname" .) }}{{- end -}}
 {{- define "spark.worker.fullname" -}}{{ include "common.names.component" (dict "component" "worker" "context" .) }}{{- end -}}
 {{- define "spark.worker.headless" -}}{{ printf "%s-headless" (include "spark.worker.fullname" .) }}{{- end -}}
+{{- define "spark.historyServer.fullname" -}}{{ include "common.names.component" (dict "component" "history-server" "context" .) }}{{- end -}}
+{{/*
+Event log directory of the history server and the drivers: historyServer.logDirectory, else, when the
+umbrella installs HDFS in the same release, hdfs:///spark-events on it (the umbrella has the HDFS chart
+create it: hdfs.directories.items.spark-events); empty otherwise.
+*/}}
+{{- define "spark.historyServer.logDirectory" -}}
+{{- if .Values.historyServer.logDirectory -}}
+{{- .Values.historyServer.logDirectory -}}
+{{- else if and (include "common.stack.enabled" (dict "chart" "hdfs" "context" .)) (not .Values.hadoop.configMap) -}}
+hdfs:///spark-events
+{{- end -}}
+{{- end -}}
+{{/*
+"true" when the history server runs: historyServer.enabled, with a log directory. Under the umbrella
+without HDFS and without historyServer.logDirectory it stays off (one flag, hdfs.enabled, leaves HDFS
+out); installed alone, a missing directory is a values error (validate.yaml).
+*/}}
+{{- define "spark.historyServer.enabled" -}}
+{{- if and .Values.historyServer.enabled (or (include "spark.historyServer.logDirectory" .) (not (include "common.stack.enabled" (dict "chart" "spark" "context" .)))) -}}true{{- end -}}
+{{- end -}}
+{{/* History server heap (SPARK_DAEMON_MEMORY) in MiB: historyServer.jvm.maxRAMPercentage of its memory limit. */}}
+{{- define "spark.historyServer.daemonMemoryMiB" -}}
+{{- $limit := include "spark.limitMiB" .Values.historyServer.resources | int -}}
+{{- div (mul $limit (int .Values.historyServer.jvm.maxRAMPercentage)) 100 -}}
+{{- end -}}
 {{- define "spark.zeppelin.fullname" -}}{{ include "common.names.component" (dict "component" "zeppelin" "context" .) }}{{- end -}}
 {{- define "spark.zeppelin.headless" -}}{{ printf "%s-driver" (include "spark.zeppelin.fullname" .) }}{{- end -}}
 {{/* The Python of Zeppelin's pyspark and python interpreters: zeppelin.interpreter.python, else the image's environment. */}}

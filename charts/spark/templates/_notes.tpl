@@ -48,6 +48,17 @@ Master web UI (workers and applications are reachable through it):
 {{- else }}
   kubectl -n {{ $ns }} port-forward svc/{{ $m }} {{ .Values.master.service.ports.http }}  then open http://127.0.0.1:{{ .Values.master.service.ports.http }}
 {{- end }}
+{{- if include "spark.historyServer.enabled" . }}
+{{- $hs := .Values.historyServer }}
+
+History server (every application's UI, from the event logs the drivers write to {{ include "spark.historyServer.logDirectory" . }}):
+{{- if $hs.ingress.enabled }}
+  http{{ if $hs.ingress.tlsSecret }}s{{ end }}://{{ $hs.ingress.hostname }}{{ $hs.ingress.path }}
+{{- else }}
+  kubectl -n {{ $ns }} port-forward svc/{{ include "spark.historyServer.fullname" . }} {{ $hs.service.ports.http }}  then open http://127.0.0.1:{{ $hs.service.ports.http }}
+{{- end }}
+  The directory must exist and be writable by every driver's user (drivers without it fail at start).
+{{- end }}
 {{- if .Values.zeppelin.enabled }}
 {{- $z := include "spark.zeppelin.fullname" . }}
 

@@ -187,6 +187,28 @@ def schema():
         "ingress": b.ingress("Host name of RStudio"),
     }, persistence=_notebook_persistence("Home directory volume (kept on uninstall)"))
 
+    history_server = _pod("Spark history server (Deployment): the UI of applications, from their event logs", {
+        "enabled": b.boolean("Deploy the history server and turn on the drivers' event logs (spark.eventLog.*)"),
+        "logDirectory": b.string("Directory of the event logs, a Hadoop file system URI (spark.history.fs.logDirectory, "
+                                 "the drivers' spark.eventLog.dir), e.g. hdfs:///spark-events; empty: hdfs:///spark-events with an "
+                                 "umbrella release's HDFS, else required when enabled",
+                                 pattern=r"^([a-zA-Z][a-zA-Z0-9+.-]*:/.*)?$"),
+        "updateIntervalSeconds": b.integer("Seconds between scans of the log directory (spark.history.fs.update.interval)",
+                                           1, 3600),
+        "cleaner": b.closed({
+            "enabled": b.boolean("Delete old event logs (spark.history.fs.cleaner.enabled)"),
+            "maxAge": b.string("Age of the logs deleted (spark.history.fs.cleaner.maxAge), a Spark duration such as "
+                               "7d or 12h", pattern=r"^[0-9]+(ms|s|m|min|h|d)$"),
+        }, "Event log cleaner"),
+        "jvm": b.jvm(),
+        "service": b.closed({
+            "type": b.string("Service type", enum=["ClusterIP", "NodePort", "LoadBalancer"]),
+            "ports": _ports("Ports", http="Web UI and REST API port (spark.history.ui.port, 18080)"),
+            "annotations": b.string_map("Service annotations"),
+        }, "Service"),
+        "ingress": b.ingress("Host name of the history server UI"),
+    })
+
     return b.document({
         **b.root_common(),
         "image": b.image("Spark image of masters, workers, tests and the notebooks' Spark distribution"),
@@ -255,6 +277,7 @@ def schema():
         "worker": worker,
         "zeppelin": zeppelin,
         "rstudio": rstudio,
+        "historyServer": history_server,
         "serviceAccount": b.service_account(),
         "networkPolicy": b.network_policy("master cluster/http, worker ports, notebook UIs"),
         "tests": b.closed({

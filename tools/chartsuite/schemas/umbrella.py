@@ -38,7 +38,23 @@ def _hdfs_section():
     section["properties"]["directories"] = {
         "type": ["object", "null"],
         "description": "HDFS directories the hdfs chart's Job makes as the superuser (hdfs.directories.items): "
-                       "the umbrella adds Alluxio's under-storage root, handed to the user alluxio"}
+                       "the umbrella adds Alluxio's under-storage root, handed to the user alluxio, and the Spark "
+                       "event log directory (1777, owned by spark)"}
+    section["properties"]["configOverrides"] = {
+        "type": "object",
+        "description": "Extra HDFS properties (charts/hdfs configOverrides): the umbrella maps the Spark history "
+                       "server's user to the group spark (hadoop.user.group.static.mapping.overrides), so it reads "
+                       "every driver's event log"}
+    return section
+
+
+def _spark_section():
+    """The spark section: small requests, and the history server over the release's HDFS."""
+    section = _sized(_section("spark", "Spark, Zeppelin, RStudio"), ("master", "worker"))
+    section["properties"]["historyServer"] = {
+        "type": "object",
+        "description": "The Spark history server, on while HDFS is in the release, reading the event logs every "
+                       "driver writes to hdfs:///spark-events (made by the hdfs chart); see charts/spark's schema"}
     return section
 
 
@@ -71,6 +87,6 @@ def schema():
         "global": glob,
         "common": b.open_object("Values of the common library subchart (none are used)"),
         "hdfs": _sized(_hdfs_section(), ("namenode", "journalnode", "zookeeper", "datanode")),
-        "spark": _sized(_section("spark", "Spark, Zeppelin, RStudio"), ("master", "worker")),
+        "spark": _spark_section(),
         "alluxio": _alluxio_section(),
     }, "umbrella chart values", "Values of the umbrella chart: HDFS, Spark and Alluxio wired together")
