@@ -3,6 +3,7 @@
 failover proxy provider class loads, the default file system is a logical HA URI, and a
 FileSystem instance can be created for it. Non-HA: the default FS is the NameNode address."""
 import pytest
+import yaml
 
 import hadoop_client
 from harness import Cluster, workload
@@ -69,7 +70,8 @@ def test_a_broken_provider_class_is_caught(build, tmp_path):
 
 def test_umbrella_rendering_gives_the_same_client_view(build, tmp_path):
     """The umbrella renders the HDFS client configuration Spark and Alluxio mount; the Hadoop client
-    resolves its nameservice exactly as for the HDFS chart alone."""
+    resolves its nameservice exactly as for the HDFS chart alone given the umbrella's hdfs.configOverrides
+    (the history server's group mapping)."""
     objects = helm.render(ROOT / "charts" / "umbrella", release="lc", namespace="data")
     view = client_view(build, tmp_path, objects, "lc-hdfs-config")
     assert view["defaultFS"] == "hdfs://lc-hdfs"
@@ -78,5 +80,8 @@ def test_umbrella_rendering_gives_the_same_client_view(build, tmp_path):
     assert {k: v for k, v in view.items() if k.startswith("nameservice.")} == {
         f"nameservice.lc-hdfs.nn{i}": f"lc-hdfs-namenode-{i}.lc-hdfs-namenode-headless.data.svc.cluster.local:8020"
         for i in range(2)}
-    alone = helm.render(ROOT / "charts" / "hdfs", release="lc", namespace="data")
+    overrides = yaml.safe_load((ROOT / "charts" / "umbrella" / "values.yaml").read_text())["hdfs"].get("configOverrides", {})
+    (tmp_path / "overrides.yaml").write_text(yaml.safe_dump({"configOverrides": overrides}))
+    alone = helm.render(ROOT / "charts" / "hdfs", values_files=[tmp_path / "overrides.yaml"], release="lc",
+                        namespace="data")
     assert workload(objects, "ConfigMap", "lc-hdfs-config")["data"] == workload(alone, "ConfigMap", "lc-hdfs-config")["data"]

@@ -41,6 +41,8 @@ VALUES = {
     "spark.worker.resources.requests.memory": "2Gi", "spark.config.executorMemory": "512m",
     "spark.config.executorCores": "1", "spark.config.coresMax": "1", "spark.config.driverMemory": "512m",
     "spark.master.router.checkIntervalSeconds": "1",
+    # No NameNodes run here: the umbrella's history server (and the drivers' event logs in HDFS) stay off.
+    "spark.historyServer.enabled": "false",
     # The umbrella names ZooKeeper's client Service; there are no Service IPs here, so the pod's own name.
     "spark.zookeeper.quorum": "stack-hdfs-zookeeper-0.stack-hdfs-zookeeper-headless.bigdata.svc.cluster.local:2181",
 }

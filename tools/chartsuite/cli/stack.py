@@ -1,22 +1,25 @@
 #!/usr/bin/env python3
-"""Check the whole suite, then install a profile when a cluster is reachable.
+"""Check the values file to install, then the whole suite, then install it after confirmation.
 
-For every application chart and every profile (chart defaults, charts/<chart>/ci/*-values.yaml,
+First the values file to install (``--install``, default examples/stack-kind-laptop.yaml, any path)
+is linted and rendered, so a broken file of the user's fails before anything else. Then every
+application chart and every profile (chart defaults, charts/<chart>/ci/*-values.yaml,
 examples/*.yaml naming the chart): lint the values (schema + semantic rules), render with Helm 4
-(and Helm 3 with ``--helm both``) and validate the objects (strict Kubernetes schemas, references,
-container resources/probes) and print each profile's footprint (pods, CPU/memory requests and limits,
-storage; tools/footprint.py); then run checkov once over the Helm 4 renders (failed checks not on
-the documented skip list, tests/render/checkov-skips.yaml, are problems). Then, when the current kubeconfig reaches a cluster, install the chosen
-profile with ``helm upgrade --install --wait --timeout 15m`` (atomic); otherwise say why the install
-was skipped and exit 0 if every check passed.
-
-  bin/stack [--helm 4|3|both] [--kube-version 1.29 ...] [--install examples/x.yaml] [--no-install]
+(and Helm 3 with ``--helm both``), validate the objects (strict Kubernetes schemas, references,
+container resources/probes), print each profile's footprint (pods, CPU/memory requests and limits,
+storage; tools/footprint.py); then checkov once over the Helm 4 renders (failed checks not on the
+documented skip list, tests/render/checkov-skips.yaml, are problems). Then, when the current
+kubeconfig context reaches a cluster, print the context, cluster and API server and ask before
+installing (``--yes`` answers; without a terminal it is required), create the Secrets the values
+file names but the cluster lacks and install with ``helm upgrade --install --wait --timeout 15m``
+(rolled back on failure); with no cluster, say why the install was skipped and exit 0 if every check
+passed. Options: chartsuite.cli.stack_options (``bin/stack --help``).
 """
 from __future__ import annotations
 
-import argparse
 import concurrent.futures as cf
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -29,13 +32,13 @@ from kubernetes.config.config_exception import ConfigException
 from chartsuite import helm
 from chartsuite.checks import checkov_scan, footprint, manifests, password_secrets, values_lint
 from chartsuite.cli import exit_with
+from chartsuite.cli.stack_options import build_parser
 from chartsuite.errors import UsageError
 from chartsuite.model import paths
 from chartsuite.model.paths import display_path
 from chartsuite.model.profiles import chart_of_example
 from chartsuite.model.yamlio import load_values
 
-DEFAULT_INSTALL = "examples/stack-kind-laptop.yaml"
 CHECK_NAMESPACE = "bigdata"  # namespace of the checked renders (an install uses its own)
 
 
@@ -136,24 +139,67 @@ def checkov_problems(renders: dict[str, list[dict]]) -> list[str]:
     return problems
 
 
-def cluster_reachable(timeout: float = 5.0) -> tuple[bool, str]:
-    """Whether the current kubeconfig reaches a Kubernetes API server (GET /version within timeout).
+@dataclass
+class ClusterTarget:
+    """Where an install would go: the current kubeconfig context and whether its API server answers.
 
-    Returns: (reachable, reason or server version).
-    """
+    reachable: GET /version answered; detail: the server version, or why not; context, cluster,
+    server: the context's name, its cluster's name and the API server URL ("" when unknown)."""
+
+    reachable: bool
+    detail: str
+    context: str = ""
+    cluster: str = ""
+    server: str = ""
+
+    def describe(self) -> str:
+        """One line naming the context, cluster and server, for the confirmation question."""
+        return (f"kube-context '{self.context or '?'}' (cluster '{self.cluster or '?'}', "
+                f"API server {self.server or '?'})")
+
+
+def cluster_target(timeout: float = 5.0, config_file: str | None = None) -> ClusterTarget:
+    """The current context of ``config_file`` (default: KUBECONFIG or ~/.kube/config; in a pod, its
+    service account) and whether its API server answers GET /version within ``timeout`` seconds.
+    Returns: ClusterTarget (never raises: a missing or broken kubeconfig is an unreachable target)."""
+    context = cluster = ""
     try:
-        config.load_kube_config()
+        config.load_kube_config(config_file=config_file)
+        _, active = config.list_kube_config_contexts(config_file=config_file)
+        context = active.get("name", "")
+        cluster = (active.get("context") or {}).get("cluster", "")
     except (ConfigException, FileNotFoundError, OSError) as exc:
         try:
             config.load_incluster_config()
+            context = cluster = "in-cluster"
         except ConfigException:
-            return False, f"no usable kubeconfig: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            return ClusterTarget(False, "no usable kubeconfig: "
+                                 + (str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    server = client.Configuration.get_default_copy().host
     try:
         info = client.VersionApi().get_code(_request_timeout=timeout)
-        return True, f"server {info.git_version}"
+        return ClusterTarget(True, f"server {info.git_version}", context, cluster, server)
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return False, f"API server did not answer /version within {timeout:.0f}s: {text[:200]}"
+        return ClusterTarget(False, f"API server did not answer /version within {timeout:.0f}s: {text[:200]}",
+                             context, cluster, server)
+
+
+def confirm_install(question: str, yes: bool, stdin=None) -> bool | None:
+    """Ask ``question`` (a y/N prompt on stdout) before an install into the current context.
+
+    yes: --yes was given (no question); stdin: the file answers are read from (default sys.stdin).
+    Returns: True to install, False when the user answered no, None when nobody can answer (stdin is
+    not a terminal and --yes was not given)."""
+    if yes:
+        say(f"{question} yes (--yes)")
+        return True
+    stdin = sys.stdin if stdin is None else stdin
+    if not stdin.isatty():
+        return None
+    print(f"stack: {question} [y/N] ", end="", flush=True)
+    answer = stdin.readline().strip().lower()
+    return answer in ("y", "yes")
 
 
 def ensure_password_secrets(values_file: Path, namespace: str) -> None:
@@ -201,47 +247,82 @@ def install(chart_dir: Path, values_file: Path, release: str, namespace: str, ma
     return subprocess.run(cmd).returncode
 
 
-def run(argv=None) -> int:
-    """CLI entry point.  Returns: exit status (0 ok, 1 problems or failed install, 2 usage)."""
+def install_profile(args) -> tuple[Profile, str, str]:
+    """The profile ``--install`` names: (Profile(chart dir, [values file]), release, namespace).
+    Raises: UsageError when the file or its chart does not exist."""
+    values_file = Path(args.install)
+    if not values_file.is_file():
+        raise UsageError(f"--install {args.install}: no such file")
+    chart_name = args.chart or chart_of_example(values_file)
+    chart_dir = paths.find_chart_by_name(chart_name)
+    if chart_dir is None:
+        raise UsageError(f"no chart named '{chart_name}' for {args.install}")
+    release = args.release or ("stack" if chart_name == "umbrella" else chart_name)
+    namespace = args.namespace or ("bigdata" if chart_name == "umbrella" else chart_name)
+    return Profile(chart_dir, [values_file.resolve()]), release, namespace
 
-    parser = argparse.ArgumentParser(prog="stack", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--helm", choices=("3", "4", "both"), default="both", help="Helm versions to render with (default both)")
-    parser.add_argument("--kube-version", action="append", dest="kube_versions")
-    parser.add_argument("--install", default=DEFAULT_INSTALL, metavar="VALUES",
-                        help=f"profile to install when a cluster is reachable (default {DEFAULT_INSTALL})")
-    parser.add_argument("--chart", help="chart of --install (default: its '# chart:' comment, else umbrella)")
-    parser.add_argument("--release", help="release name (default: stack for the umbrella, else the chart name)")
-    parser.add_argument("--namespace", help="namespace (default: bigdata for the umbrella, else the chart name)")
-    parser.add_argument("--no-install", action="store_true", help="only check, never install")
-    parser.add_argument("--workers", type=int, default=3, help="parallel renders (default 3)")
+
+def same_profile(a: Profile, b: Profile) -> bool:
+    """Whether two profiles are one chart with the same values files (paths compared resolved)."""
+    return a.chart_dir.resolve() == b.chart_dir.resolve() and \
+        [f.resolve() for f in a.files] == [f.resolve() for f in b.files]
+
+
+def run(argv=None) -> int:
+    """CLI entry point (options: chartsuite.cli.stack_options).
+    Returns: exit status (0 ok or install declined, 1 problems, failed or unconfirmed install, 2 usage)."""
+
     try:
-        args = parser.parse_args(argv)
+        args = build_parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     kube = tuple(args.kube_versions or manifests.DEFAULT_KUBE_VERSIONS)
     majors = (4, 3) if args.helm == "both" else (int(args.helm),)
     started = time.monotonic()
+    target, release, namespace = install_profile(args)
+
+    say(f"step 1/4: the values file to install, {target.label}: lint, render with Helm {majors[0]}, validate")
+    provided = {}
+
+    def user_provided(prof: Profile):
+        if prof.chart_dir not in provided:
+            provided[prof.chart_dir] = manifests.load_user_provided(prof.chart_dir)
+        return provided[prof.chart_dir] | manifests.user_provided_from_values(prof.files)
+
+    failures = lint_profiles([target])
+    if not failures:  # a render would only repeat the lint's problems, less precisely
+        label, problems, secs, target_objects, footprint_line = render_and_check(
+            target, majors[0], kube, user_provided(target), True)
+        for p in problems:
+            say(f"  {label}: {p}")
+        failures += len(problems)
+        say(f"render {label}: {len(target_objects)} objects, "
+            f"{'ok' if not problems else f'{len(problems)} problems'} ({secs:.1f}s)")
+        if footprint_line:
+            say(footprint_line)
+    if failures:
+        say(f"{display_path(target.files[0])}: {failures} problems; fix them first (nothing else was checked, "
+            "nothing installed)")
+        return 1
 
     profiles, errors = discover_profiles()
     for e in errors:
         say(f"ERROR {e}")
     say(f"{len(profiles)} profiles in {len({p.chart_dir for p in profiles})} charts")
 
-    say("step 1/3: values lint (schema + semantic rules)")
-    failures = len(errors) + lint_profiles(profiles)
+    say("step 2/4: values lint of every profile (schema + semantic rules)")
+    failures = len(errors) + lint_profiles([p for p in profiles if not same_profile(p, target)])
 
-    say(f"step 2/3: render with Helm {' and '.join(map(str, majors))}, validate against Kubernetes {', '.join(kube)}")
-    provided = {}
-    for prof in profiles:
-        if prof.chart_dir not in provided:
-            provided[prof.chart_dir] = manifests.load_user_provided(prof.chart_dir)
-    jobs = [(prof, major) for prof in profiles for major in majors]
+    say(f"step 3/4: render every profile with Helm {' and '.join(map(str, majors))}, validate against "
+        f"Kubernetes {', '.join(kube)}")
+    jobs = [(prof, major) for prof in profiles for major in majors
+            if not (major == majors[0] and same_profile(prof, target))]
+    if not any(same_profile(prof, target) for prof in profiles):
+        jobs += [(target, major) for major in majors[1:]]
+    renders = {target.label: target_objects}
     with cf.ThreadPoolExecutor(max_workers=max(1, min(args.workers, 4))) as pool:
-        futures = [pool.submit(render_and_check, prof, major, kube,
-                               provided[prof.chart_dir] | manifests.user_provided_from_values(prof.files),
-                               major == majors[0])
+        futures = [pool.submit(render_and_check, prof, major, kube, user_provided(prof), major == majors[0])
                    for prof, major in jobs]
-        renders = {}
         for fut in cf.as_completed(futures):
             label, problems, secs, objects, footprint_line = fut.result()
             for p in problems:
@@ -265,26 +346,27 @@ def run(argv=None) -> int:
         say("install skipped: fix the problems above first")
         return 1
 
-    say("step 3/3: install")
+    say(f"step 4/4: install {target.label} as release {release} in namespace {namespace}")
     if args.no_install:
         say("--no-install given: skipped install")
         return 0
-    values_file = Path(args.install)
-    if not values_file.is_file():
-        raise UsageError(f"{args.install}: no such file")
-    chart_name = args.chart or chart_of_example(values_file)
-    chart_dir = paths.find_chart_by_name(chart_name)
-    if chart_dir is None:
-        raise UsageError(f"no chart named '{chart_name}' for {args.install}")
-    ok, reason = cluster_reachable()
-    if not ok:
-        say(f"no cluster reachable ({reason}): skipped install")
+    cluster = cluster_target()
+    if not cluster.reachable:
+        say(f"no cluster reachable through {cluster.describe()} ({cluster.detail}): skipped install")
         return 0
-    say(f"cluster reachable ({reason})")
-    release = args.release or ("stack" if chart_name == "umbrella" else chart_name)
-    namespace = args.namespace or ("bigdata" if chart_name == "umbrella" else chart_name)
+    say(f"cluster reachable: {cluster.describe()}, {cluster.detail}")
+    answer = confirm_install(f"install release {release} into namespace {namespace} of {cluster.describe()}?",
+                             args.yes)
+    if answer is None:
+        say("not installed: stdin is not a terminal, so nobody can confirm the kube-context above; "
+            "run again with --yes to install there, or --no-install to only check")
+        return 1
+    if not answer:
+        say("not installed: declined")
+        return 0
+    values_file = target.files[0]
     ensure_password_secrets(values_file, namespace)
-    code = install(chart_dir, values_file, release, namespace, majors[0])
+    code = install(target.chart_dir, values_file, release, namespace, majors[0])
     say("install " + ("succeeded" if code == 0 else f"FAILED (helm exit {code})"))
     return 0 if code == 0 else 1
 
