@@ -112,6 +112,19 @@ def render_and_check(prof: Profile, major: int, kube: tuple[str, ...], user_prov
     return label, problems, time.monotonic() - start, objects, line
 
 
+def print_render(result: tuple[str, list[str], float, list[dict], str | None]) -> int:
+    """Print one render_and_check result: its problems, a summary line and its footprint line.
+    Returns: the number of problems."""
+    label, problems, secs, objects, footprint_line = result
+    for p in problems:
+        say(f"  {label}: {p}")
+    say(f"render {label}: {len(objects)} objects, "
+        f"{'ok' if not problems else f'{len(problems)} problems'} ({secs:.1f}s)")
+    if footprint_line:
+        say(footprint_line)
+    return len(problems)
+
+
 def checkov_problems(renders: dict[str, list[dict]]) -> list[str]:
     """checkov once over ``renders`` (profile label -> objects, rendered into CHECK_NAMESPACE with
     the chart name as release), judged against the skip list tests/render/checkov-skips.yaml and
@@ -290,16 +303,11 @@ def run(argv=None) -> int:
         return provided[prof.chart_dir] | manifests.user_provided_from_values(prof.files)
 
     failures = lint_profiles([target])
+    target_objects: list[dict] = []
     if not failures:  # a render would only repeat the lint's problems, less precisely
-        label, problems, secs, target_objects, footprint_line = render_and_check(
-            target, majors[0], kube, user_provided(target), True)
-        for p in problems:
-            say(f"  {label}: {p}")
-        failures += len(problems)
-        say(f"render {label}: {len(target_objects)} objects, "
-            f"{'ok' if not problems else f'{len(problems)} problems'} ({secs:.1f}s)")
-        if footprint_line:
-            say(footprint_line)
+        result = render_and_check(target, majors[0], kube, user_provided(target), True)
+        failures += print_render(result)
+        target_objects = result[3]
     if failures:
         say(f"{display_path(target.files[0])}: {failures} problems; fix them first (nothing else was checked, "
             "nothing installed)")
@@ -324,14 +332,8 @@ def run(argv=None) -> int:
         futures = [pool.submit(render_and_check, prof, major, kube, user_provided(prof), major == majors[0])
                    for prof, major in jobs]
         for fut in cf.as_completed(futures):
-            label, problems, secs, objects, footprint_line = fut.result()
-            for p in problems:
-                say(f"  {label}: {p}")
-            failures += len(problems)
-            say(f"render {label}: {len(objects)} objects, "
-                f"{'ok' if not problems else f'{len(problems)} problems'} ({secs:.1f}s)")
-            if footprint_line:
-                say(footprint_line)
+            label, _, _, objects, _ = result = fut.result()
+            failures += print_render(result)
             if label.endswith(f" helm{majors[0]}") and objects:
                 renders[label.rsplit(" ", 1)[0]] = objects
 
