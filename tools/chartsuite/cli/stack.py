@@ -354,7 +354,8 @@ def run(argv=None) -> int:
         return 0
     cluster = cluster_target()
     if not cluster.reachable:
-        say(f"no cluster reachable through {cluster.describe()} ({cluster.detail}): skipped install")
+        where = f" through {cluster.describe()}" if cluster.context else ""
+        say(f"no cluster reachable{where} ({cluster.detail}): skipped install")
         return 0
     say(f"cluster reachable: {cluster.describe()}, {cluster.detail}")
     answer = confirm_install(f"install release {release} into namespace {namespace} of {cluster.describe()}?",
