@@ -32,14 +32,14 @@ from kubernetes.config.config_exception import ConfigException
 from chartsuite import helm
 from chartsuite.checks import checkov_scan, footprint, manifests, password_secrets, values_lint
 from chartsuite.cli import exit_with
-from chartsuite.cli.stack_options import build_parser
+from chartsuite.cli.stack_options import UMBRELLA_NAMESPACE, UMBRELLA_RELEASE, build_parser
 from chartsuite.errors import UsageError
 from chartsuite.model import paths
 from chartsuite.model.paths import display_path
 from chartsuite.model.profiles import chart_of_example
 from chartsuite.model.yamlio import load_values
 
-CHECK_NAMESPACE = "bigdata"  # namespace of the checked renders (an install uses its own)
+CHECK_NAMESPACE = UMBRELLA_NAMESPACE  # namespace of the checked renders (an install uses its own)
 
 
 def say(msg: str) -> None:
@@ -270,8 +270,9 @@ def install_profile(args) -> tuple[Profile, str, str]:
     chart_dir = paths.find_chart_by_name(chart_name)
     if chart_dir is None:
         raise UsageError(f"no chart named '{chart_name}' for {args.install}")
-    release = args.release or ("stack" if chart_name == "umbrella" else chart_name)
-    namespace = args.namespace or ("bigdata" if chart_name == "umbrella" else chart_name)
+    umbrella = chart_name == "umbrella"
+    release = args.release or (UMBRELLA_RELEASE if umbrella else chart_name)
+    namespace = args.namespace or (UMBRELLA_NAMESPACE if umbrella else chart_name)
     return Profile(chart_dir, [values_file.resolve()]), release, namespace
 
 
@@ -313,20 +314,18 @@ def run(argv=None) -> int:
             "nothing installed)")
         return 1
 
-    profiles, errors = discover_profiles()
+    discovered, errors = discover_profiles()
     for e in errors:
         say(f"ERROR {e}")
-    say(f"{len(profiles)} profiles in {len({p.chart_dir for p in profiles})} charts")
+    others = [p for p in discovered if not same_profile(p, target)]  # the target was checked in step 1
+    say(f"{len(others) + 1} profiles in {len({p.chart_dir for p in [target, *others]})} charts")
 
     say("step 2/4: values lint of every profile (schema + semantic rules)")
-    failures = len(errors) + lint_profiles([p for p in profiles if not same_profile(p, target)])
+    failures = len(errors) + lint_profiles(others)
 
     say(f"step 3/4: render every profile with Helm {' and '.join(map(str, majors))}, validate against "
         f"Kubernetes {', '.join(kube)}")
-    jobs = [(prof, major) for prof in profiles for major in majors
-            if not (major == majors[0] and same_profile(prof, target))]
-    if not any(same_profile(prof, target) for prof in profiles):
-        jobs += [(target, major) for major in majors[1:]]
+    jobs = [(target, major) for major in majors[1:]] + [(prof, major) for prof in others for major in majors]
     renders = {target.label: target_objects}
     with cf.ThreadPoolExecutor(max_workers=max(1, min(args.workers, 4))) as pool:
         futures = [pool.submit(render_and_check, prof, major, kube, user_provided(prof), major == majors[0])

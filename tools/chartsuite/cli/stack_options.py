@@ -10,6 +10,8 @@ import argparse
 from chartsuite.model.kube import DEFAULT_KUBE_VERSIONS  # standard library only
 
 DEFAULT_INSTALL = "examples/stack-kind-laptop.yaml"
+UMBRELLA_RELEASE = "stack"  # release and namespace of an umbrella install (another chart: its name)
+UMBRELLA_NAMESPACE = "bigdata"
 
 DESCRIPTION = """\
 The main job. First the values file to install (--install) is linted, rendered and validated; then
@@ -44,8 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"values file to check first and install when a cluster is reachable "
                              f"(default {DEFAULT_INSTALL})")
     parser.add_argument("--chart", help="chart of --install (default: its '# chart:' comment, else umbrella)")
-    parser.add_argument("--release", help="release name (default: stack for the umbrella, else the chart name)")
-    parser.add_argument("--namespace", help="namespace (default: bigdata for the umbrella, else the chart name)")
+    parser.add_argument("--release", help=f"release name (default: {UMBRELLA_RELEASE} for the umbrella, else the "
+                                          "chart name)")
+    parser.add_argument("--namespace", help=f"namespace (default: {UMBRELLA_NAMESPACE} for the umbrella, else the "
+                                            "chart name)")
     parser.add_argument("--no-install", action="store_true", help="only check, never install")
     parser.add_argument("--yes", "-y", action="store_true",
                         help="install into the current kube-context without asking (needed when stdin is not a terminal)")
