@@ -12,6 +12,7 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+ACTIONLINT = ROOT / ".tools" / "actionlint" / "actionlint"
 
 # Actions the workflows may use, each a real published action (owner/repo), pinned to an exact
 # released version. Bump here and in the workflow together.
@@ -31,12 +32,36 @@ def steps(workflow):
 
 
 def test_there_is_a_workflow():
-    assert WORKFLOWS
+    assert {w.name for w in WORKFLOWS} >= {"ci.yaml", "release.yaml"}
 
 
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
-def test_workflow_structure(workflow):
-    doc = yaml.safe_load(workflow.read_text())
+@pytest.mark.skipif(not ACTIONLINT.is_file(), reason="actionlint is not built (bin/setup builds it with Go)")
+def test_actionlint_passes_every_workflow():
+    r = subprocess.run([str(ACTIONLINT), "-no-color", *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.skipif(not ACTIONLINT.is_file(), reason="actionlint is not built (bin/setup builds it with Go)")
+def test_actionlint_finds_a_broken_workflow(tmp_path):
+    broken = tmp_path / ".github" / "workflows" / "broken.yaml"
+    broken.parent.mkdir(parents=True)
+    text = (ROOT / ".github" / "workflows" / "ci.yaml").read_text().replace("needs: lint", "needs: lnit")
+    broken.write_text(text.replace("${{ github.event.repository.default_branch }}", "${{ github.event.repository.default_branch "))
+    r = subprocess.run([str(ACTIONLINT), "-no-color", str(broken)], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert '"lnit"' in r.stdout and "[job-needs]" in r.stdout, r.stdout
+    assert "[expression]" in r.stdout or "[syntax-check]" in r.stdout, r.stdout
+
+
+def test_release_workflow_publishes_through_the_release_command():
+    doc = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yaml").read_text())
+    assert doc["permissions"] == {"contents": "write", "packages": "write"}
+    runs = " ".join(s.get("run", "") for s in doc["jobs"]["release"]["steps"])
+    assert "tools/release_charts.py" in runs and "--registry" in runs and "--pages-url" in runs
+
+
+def test_ci_workflow_structure():
+    doc = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yaml").read_text())
     triggers = doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on` key as True
     assert "pull_request" in triggers and "push" in triggers
     assert set(doc["jobs"]) == {"lint", "install"}

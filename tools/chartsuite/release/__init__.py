@@ -1,0 +1,1 @@
+"""Releasing the charts: changelogs, staged packages, repository index, OCI push."""
