@@ -8,7 +8,9 @@ import sys
 import pytest
 
 from chartsuite.model.paths import REPO_ROOT as ROOT
+from chartsuite.checks import upgrade
 from chartsuite.checks.upgrade import immutable_changes, is_note
+from chartsuite.errors import UsageError
 
 SELECTOR = {"matchLabels": {"app.kubernetes.io/name": "hdfs", "app.kubernetes.io/component": "datanode"}}
 
@@ -180,3 +182,29 @@ def test_cli_usage_errors_exit_2(args):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def _commit_version(repo, version, message):
+    chart = repo / "charts" / "demo"
+    chart.mkdir(parents=True, exist_ok=True)
+    (chart / "Chart.yaml").write_text(f"apiVersion: v2\nname: demo\nversion: {version}\n")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message], cwd=repo, check=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+
+
+def test_a_released_version_resolves_to_its_tag_or_its_last_commit(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    first = _commit_version(tmp_path, "0.1.0", "0.1.0")
+    (tmp_path / "charts" / "demo" / "values.yaml").write_text("a: 1\n")
+    last_of_010 = _commit_version(tmp_path, "0.1.0", "a change inside 0.1.0")
+    _commit_version(tmp_path, "0.2.0", "0.2.0")
+    _commit_version(tmp_path, "0.3.0", "0.3.0")
+    rev = upgrade.released_revision("demo", "0.1.0", tmp_path)
+    assert upgrade.git("rev-parse", rev, cwd=tmp_path).strip() == last_of_010 != first
+    subprocess.run(["git", "tag", "demo-0.1.0", first], cwd=tmp_path, check=True)
+    assert upgrade.released_revision("demo", "v0.1.0", tmp_path) == "demo-0.1.0"
+    with pytest.raises(UsageError, match="current version and has no tag"):
+        upgrade.released_revision("demo", "0.3.0", tmp_path)
+    with pytest.raises(UsageError, match="no commit where charts/demo/Chart.yaml has version 9.9.9"):
+        upgrade.released_revision("demo", "9.9.9", tmp_path)

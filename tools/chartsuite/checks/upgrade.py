@@ -31,12 +31,15 @@ from __future__ import annotations
 import concurrent.futures
 import copy
 import io
+import re
 import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
+
+import yaml
 
 from chartsuite import helm
 from chartsuite.errors import UsageError
@@ -275,6 +278,41 @@ def base_revision(chart: str, root: Path = REPO_ROOT) -> str:
         raise UsageError(f"{chart}: {last[:12]} is the first commit, there is no earlier version") from None
 
 
+VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
+
+
+def released_revision(chart: str, version: str, root: Path = REPO_ROOT) -> str:
+    """The revision of a chart's released version: its release tag ``<chart>-<version>``
+    (chartsuite.release) when the checkout has it, else the last commit whose
+    charts/<chart>/Chart.yaml had that version (the commit before the one that changed it).
+
+    Args: chart: chart directory name; version: e.g. "0.2.0" (a leading "v" is dropped); root:
+        repository root.
+    Returns: a revision (tag name or commit id).
+    Raises: UsageError when neither exists, or when the version is the chart's current, unreleased
+        one (no tag: there is nothing earlier to compare with)."""
+    version = version.removeprefix("v")
+    tag = f"{chart}-{version}"
+    try:
+        git("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", cwd=root)
+        return tag
+    except subprocess.CalledProcessError:
+        pass
+    newer = None  # the commit after the one being looked at (history is listed newest first)
+    for commit in git("log", "--format=%H", "--", f"charts/{chart}/Chart.yaml", cwd=root).split():
+        try:
+            meta = yaml.safe_load(git("show", f"{commit}:charts/{chart}/Chart.yaml", cwd=root)) or {}
+        except (subprocess.CalledProcessError, yaml.YAMLError):
+            meta = {}
+        if str(meta.get("version")) == version:
+            if newer is None:
+                raise UsageError(f"{chart}: {version} is the chart's current version and has no tag "
+                                 f"{tag}: there is no released {version} to compare with")
+            return f"{newer}^"
+        newer = commit
+    raise UsageError(f"{chart}: no tag {tag} and no commit where charts/{chart}/Chart.yaml has version {version}")
+
+
 def chart_exists_at(rev: str, chart: str, root: Path = REPO_ROOT) -> bool:
     """True when charts/<chart>/Chart.yaml exists at rev (any git failure counts as absent).
 
@@ -348,7 +386,8 @@ def check_charts(charts: list[str], base: str | None = None, root: Path = REPO_R
     release and namespace "upgrade", values files from the working tree) and compare them
     (immutable_changes).
 
-    Args: charts: chart directory names; base: revision for all charts (default: base_revision
+    Args: charts: chart directory names; base: revision for all charts, or a released version
+        ("0.2.0": released_revision per chart) (default: base_revision
         per chart; a chart whose base_revision raises UsageError gets a skipped ChartResult); root:
         repository root; workers: parallel renders (int); progress: callable(str) for progress lines.
     Returns: list of ChartResult in the order of charts.
@@ -365,7 +404,10 @@ def check_charts(charts: list[str], base: str | None = None, root: Path = REPO_R
         jobs = []  # (ChartResult, profile, old chart dir, values)
         for chart in charts:
             try:
-                rev = base or base_revision(chart, root)
+                if base and VERSION.match(base):
+                    rev = released_revision(chart, base, root)
+                else:
+                    rev = base or base_revision(chart, root)
             except UsageError as exc:
                 results.append(ChartResult(chart, "", skipped=str(exc)))
                 continue

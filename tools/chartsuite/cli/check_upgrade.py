@@ -11,10 +11,12 @@ storageClassName, non-hook Job templates (see tools/chartsuite/checks/upgrade.py
 
 Base revision per chart (default): the parent of the most recent commit that changed
 charts/<chart>/ or a chart it embeds (charts/common/ always), i.e. the version before the change;
-HEAD when those paths have uncommitted changes. --base REV uses REV for every chart. A chart
-missing at its base is skipped; a profile whose values the old chart rejects is "not comparable".
+HEAD when those paths have uncommitted changes. --base REV uses REV for every chart; --base VERSION
+(e.g. 0.2.0: what users have installed) uses each chart's release tag ``<chart>-<version>``, or
+without the tag the last commit whose Chart.yaml had that version. A chart missing at its base is
+skipped; a profile whose values the old chart rejects is "not comparable".
 
-  python tools/check_upgrade.py [--base REV] [--chart NAME ...]
+  python tools/check_upgrade.py [--base REV|VERSION] [--chart NAME ...]
 
 Output: one line per problem ``chart [profile]: Kind/name: field changed: old -> new``;
 ``note:`` lines (a removed StatefulSet leaves PVCs behind) do not fail. Progress and the
@@ -38,8 +40,9 @@ def run(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description="Immutable-field check between a chart's base "
                                                  "revision and the working tree.")
-    parser.add_argument("--base", metavar="REV", help="base revision for every chart "
-                        "(default: parent of the last commit that changed the chart)")
+    parser.add_argument("--base", metavar="REV|VERSION", help="base revision for every chart, or a "
+                        "released chart version such as 0.2.0 (default: parent of the last commit that "
+                        "changed the chart)")
     parser.add_argument("--chart", metavar="NAME", nargs="+", action="extend", default=[],
                         help="only these charts (directory names under charts/)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
@@ -52,7 +55,7 @@ def run(argv=None) -> int:
             raise UsageError(f"unknown chart(s) {', '.join(unknown)} (application charts: "
                              f"{', '.join(available)})")
         charts = args.chart or available
-        if args.base:
+        if args.base and not upgrade.VERSION.match(args.base):
             try:
                 upgrade.git("rev-parse", "--verify", "--quiet", f"{args.base}^{{commit}}")
             except subprocess.CalledProcessError:
@@ -63,6 +66,11 @@ def run(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
+    if args.base and results and all(r.skipped for r in results):
+        print(f"error: no chart has a base at {args.base!r}", file=sys.stderr)
+        for result in results:
+            print(f"{result.chart}: {result.skipped}", file=sys.stderr)
+        return 2
     failures = notes = compared = 0
     for result in results:
         if result.skipped:
