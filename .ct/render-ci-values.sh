@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # render-ci-values.sh CHART_DIR - chart-testing's additional command (ct.yaml): render the chart with
-# its defaults and with each ci/*-values.yaml. `helm lint` reports a chart's `fail` (the values rules
+# its defaults and with each ci/*-values.yaml and ci/render-only/*-values.yaml (not installed by ct). `helm lint` reports a chart's `fail` (the values rules
 # of templates/validate.yaml) only as a log line and passes; `helm template` fails on it.
 set -euo pipefail
 chart=$1
@@ -24,7 +24,7 @@ render() { # render LABEL [-f FILE]
 }
 status=0
 render "its defaults" || status=1
-for values in "$chart"/ci/*-values.yaml; do
+for values in "$chart"/ci/*-values.yaml "$chart"/ci/render-only/*-values.yaml; do
   [[ -e $values ]] || continue
   render "$values" -f "$values" || status=1
 done

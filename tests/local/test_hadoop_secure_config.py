@@ -1,4 +1,4 @@
-"""The HDFS chart's secure configuration (ci/kerberos-values.yaml) loaded by the real Hadoop classes
+"""The HDFS chart's secure configuration (ci/render-only/kerberos-values.yaml) loaded by the real Hadoop classes
 (hadoop-client-api from pyspark): `${env.*}` references resolve to the pod's keytab path and the
 store password from the environment (how passwords stay out of the ConfigMap), `_HOST` principals
 become the pod's FQDN through SecurityUtil.getServerPrincipal, and dfs.http.policy parses as
@@ -23,7 +23,7 @@ def run_check(tmp_path, extra_env):
     build.mkdir()
     subprocess.run(["javac", "-cp", hadoop_client.classpath(), "-d", str(build), str(SOURCE)],
                    check=True, capture_output=True, text=True)
-    objects = helm.render(ROOT / "charts" / "hdfs", [ROOT / "charts/hdfs/ci/kerberos-values.yaml"],
+    objects = helm.render(ROOT / "charts" / "hdfs", [ROOT / "charts/hdfs/ci/render-only/kerberos-values.yaml"],
                           release="rt", namespace="bigdata")
     cm = workload(objects, "ConfigMap", "rt-hdfs-config")
     for name in ("core-site.xml", "hdfs-site.xml", "ssl-server.xml"):

@@ -56,7 +56,7 @@ def cluster_objects(release):
 
 
 def test_hostpath_datanodes_need_volume_permissions_then_register_in_their_racks(tmp_path, record_property):
-    release = hdfs_pods.HdfsRelease(tmp_path, values_files=[ROOT / "charts/hdfs/ci/daemonset-values.yaml"],
+    release = hdfs_pods.HdfsRelease(tmp_path, values_files=[ROOT / "charts/hdfs/ci/render-only/daemonset-values.yaml"],
                                     set_values=VALUES, nodes=3)
     try:
         # The admin created the directories on every node, root-owned (mkdir as root).

@@ -1,4 +1,4 @@
-"""The hdfs chart's secure profile (ci/kerberos-values.yaml) run for real against a throwaway MIT KDC
+"""The hdfs chart's secure profile (ci/render-only/kerberos-values.yaml) run for real against a throwaway MIT KDC
 (tests/local/kdc.py, listening on the pods' bridge): ZooKeeper with SASL, JournalNodes, NameNodes
 with ZKFC and a DataNode, each logging in from the keytab Secret with its pod's _HOST principal, with
 SASL data transfer protection, HTTPS only (a keystore and truststore made with keytool), service
@@ -58,7 +58,7 @@ def tls_stores(tmp, release):
 @pytest.fixture(scope="module")
 def secure(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hdfs-kerberos")
-    release = hdfs_pods.HdfsRelease(tmp / "cluster", values_files=[ROOT / "charts/hdfs/ci/kerberos-values.yaml"],
+    release = hdfs_pods.HdfsRelease(tmp / "cluster", values_files=[ROOT / "charts/hdfs/ci/render-only/kerberos-values.yaml"],
                                     set_values={"zookeeper.replicaCount": "1", "datanode.replicaCount": "1",
                                                 "config.replication": "1", "bootstrap.retrySeconds": "2"})
     kdc = None

@@ -1,4 +1,4 @@
-"""The HDFS chart's Kerberos wiring (ci/kerberos-values.yaml) against a real MIT KDC.
+"""The HDFS chart's Kerberos wiring (ci/render-only/kerberos-values.yaml) against a real MIT KDC.
 
 A throwaway realm (tests/local/kdc.py) holds the principals the chart derives for its pods
 (hdfs/<pod FQDN>@REALM, zookeeper/<pod FQDN>@REALM); the chart is rendered with that realm and the
@@ -50,7 +50,7 @@ pytestmark = pytest.mark.skipif(not ok, reason=reason)
 
 RELEASE = NS = "local"
 NN, ZK, JN, DN = (f"local-hdfs-{c}" for c in ("namenode", "zookeeper", "journalnode", "datanode"))
-PROFILE = ROOT / "charts" / "hdfs" / "ci" / "kerberos-values.yaml"
+PROFILE = ROOT / "charts" / "hdfs" / "ci" / "render-only" / "kerberos-values.yaml"
 # Server logging through the rendered log4j.properties (the authenticated principals are logged).
 LOG4J = "/usr/share/java/slf4j-log4j12.jar:/usr/share/java/log4j-1.2.jar"
 ZK_SHIM = """#!/bin/sh

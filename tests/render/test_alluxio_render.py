@@ -47,7 +47,7 @@ def mib(quantity):
 
 def test_every_profile_is_covered():
     assert {"defaults", "default-values", "ha-values", "tiered-values", "daemonset-values",
-            "hdfs-ufs-values", "example-alluxio-mem-ssd-cache"} <= set(PROFILES)
+            "hdfs-ufs-values", "s3-values", "example-alluxio-mem-ssd-cache"} <= set(PROFILES)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -140,7 +140,7 @@ def test_masters_and_workers_never_format_on_start(renders):
         # The journal init container is always there; it formats only with runFormat (ci default-values).
         init = env(containers(master, init=True)["journal"])
         assert init["JOURNAL_FOLDER"] == "/journal"
-        assert init["RUN_FORMAT"] == ("true" if profile == "default-values" else "false")
+        assert init["RUN_FORMAT"] == ("true" if profile in ("default-values", "s3-values") else "false")
         assert init["JOURNAL_TYPE"] == ("EMBEDDED" if int(master["spec"]["replicas"]) > 1 else "UFS")
 
 
@@ -273,9 +273,9 @@ def test_s3_credentials_come_from_secrets_never_configmaps(renders):
                     assert e.get("value") not in ("example-secret-key-value", "AKIAEXAMPLEKEYID")
                     if e["name"].startswith("AWS_"):
                         assert e["valueFrom"]["secretKeyRef"]["name"] == f"{FULL}-ufs"
-    default = renders.get("alluxio", "default-values")
-    assert not find(default, "Secret")
-    master = one(default, "StatefulSet", component="master")
+    s3 = renders.get("alluxio", "s3-values")
+    assert not find(s3, "Secret")
+    master = one(s3, "StatefulSet", component="master")
     refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in containers(master)["master"]["env"] if e["name"].startswith("AWS_")}
     assert refs == {"AWS_ACCESS_KEY_ID": {"name": "alluxio-s3-keys", "key": "accessKeyId"},
                     "AWS_SECRET_ACCESS_KEY": {"name": "alluxio-s3-keys", "key": "secretKey"}}

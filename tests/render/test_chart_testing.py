@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT
 from chartsuite import helm
+from chartsuite.model import profiles
 
 CT = ROOT / ".tools" / "ct" / "ct"
 pytestmark = pytest.mark.skipif(not CT.is_file(), reason="chart-testing's ct is not built (bin/setup builds it with Go)")
@@ -34,8 +35,8 @@ def test_ct_lint_passes_every_chart_and_renders_every_ci_profile(tmp_path):
     renders = record.read_text().splitlines()
     for chart in ("hdfs", "spark", "alluxio", "umbrella"):
         assert f"charts/{chart} with its defaults renders" in renders
-        for values in sorted((ROOT / "charts" / chart / "ci").glob("*-values.yaml")):
-            assert f"charts/{chart} with charts/{chart}/ci/{values.name} renders" in renders, values
+        for values in profiles.ci_values(ROOT / "charts" / chart):
+            assert f"charts/{chart} with {values.relative_to(ROOT)} renders" in renders, values
 
 
 def test_a_values_rule_violation_fails_ct_lint_though_helm_lint_passes_it(tmp_path):

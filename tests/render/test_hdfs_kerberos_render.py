@@ -49,7 +49,7 @@ def render(values, tmp_path, major=4):
     import yaml
     f = tmp_path / "values.yaml"
     f.write_text(yaml.safe_dump(values))
-    return helm.render(CHART, [ROOT / "charts/hdfs/ci/kerberos-values.yaml", f], release=RELEASE,
+    return helm.render(CHART, [ROOT / "charts/hdfs/ci/render-only/kerberos-values.yaml", f], release=RELEASE,
                        namespace=NAMESPACE, major=major)
 
 

@@ -379,7 +379,7 @@ def test_directories_job_creates_each_directory_as_the_superuser():
 
 def test_directories_job_logs_in_like_the_helm_test_with_kerberos():
     """With Kerberos the Job logs in as the helm test does: NameNode 0's hdfs principal (the superuser)."""
-    objects = helm.render(CHART, [CHART / "ci" / "kerberos-values.yaml"], set_values=DIRS, extra_args=MODES,
+    objects = helm.render(CHART, [CHART / "ci" / "render-only" / "kerberos-values.yaml"], set_values=DIRS, extra_args=MODES,
                           release=RELEASE, namespace=NAMESPACE)
     job_env = env(one(objects, "Job")["spec"]["template"]["spec"]["containers"][0])
     test_env = env(one(objects, "Pod")["spec"]["containers"][0])

@@ -16,7 +16,7 @@ from chartsuite.model.kube import DEFAULT_KUBE_VERSIONS
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CHARTS = sorted(p.parent for p in (ROOT / "charts").glob("*/Chart.yaml"))
 YAML_FILES = sorted(
-    [p for c in CHARTS for p in [c / "Chart.yaml", c / "values.yaml", *sorted((c / "ci").glob("*.yaml"))] if p.exists()]
+    [p for c in CHARTS for p in [c / "Chart.yaml", c / "values.yaml", *sorted((c / "ci").glob("*.yaml")), *sorted((c / "ci" / "render-only").glob("*.yaml"))] if p.exists()]
     + sorted((ROOT / "examples").glob("*.yaml")) + [ROOT / "ct.yaml"])
 
 

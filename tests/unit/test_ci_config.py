@@ -102,20 +102,6 @@ def test_ct_yaml_is_complete():
     assert library and library <= set(ct["excluded-charts"])
 
 
-def test_kind_profile_prerequisites_match_the_ci_profiles():
-    """bin/kind-prepare provides what the hdfs ci profiles expect from the cluster."""
-    prepare = (ROOT / "bin" / "kind-prepare").read_text()
-    daemonset = yaml.safe_load((ROOT / "charts/hdfs/ci/daemonset-values.yaml").read_text())
-    for selector in (daemonset["datanode"]["nodeSelector"], daemonset["namenode"]["nodeSelector"]):
-        for key, value in selector.items():
-            assert f"{key}={value}" in prepare
-    quorum = yaml.safe_load((ROOT / "charts/hdfs/ci/external-zookeeper-values.yaml").read_text())
-    zk = (ROOT / ".github/kind/zookeeper.yaml").read_text()
-    for server in quorum["externalZookeeper"]["quorum"].split(","):
-        host = server.split(":")[0]
-        assert f"{host}:2888:3888" in zk
-
-
 def test_live_suite_skips_cleanly_without_a_cluster(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
     env["HOME"] = str(tmp_path)  # no ~/.kube/config

@@ -1,7 +1,7 @@
 """Which values files belong to which chart: the one rule every tool and test uses.
 
 A chart's profiles are its defaults (values.yaml alone), each ``charts/<chart>/ci/*-values.yaml``
-(chart-testing's convention, ct.yaml) and each ``examples/*.yaml`` that names the chart in its
+(chart-testing's convention, ct.yaml: installed by ``ct install``) and ``ci/render-only/*-values.yaml`` and each ``examples/*.yaml`` that names the chart in its
 leading comment block (``# chart: hdfs``); an example that names no chart is for the umbrella.
 """
 from __future__ import annotations
@@ -46,6 +46,23 @@ def chart_of_example(path: Path | str) -> str:
     return example_chart(path) or DEFAULT_EXAMPLE_CHART
 
 
+RENDER_ONLY = "render-only"
+
+
+def ci_values(chart_dir: Path | str, installable_only: bool = False) -> list[Path]:
+    """A chart's ci profiles: ``ci/*-values.yaml`` (chart-testing installs these: ct.yaml) and, unless
+    installable_only, ``ci/render-only/*-values.yaml`` (rendered and linted only; each says on its first
+    line what a fresh one-node cluster lacks for it: chartsuite.checks.ct_install).
+
+    Args: chart_dir: a chart directory; installable_only: bool.
+    Returns: sorted list of Path, installable ones first (file stems are unique per chart)."""
+    ci = Path(chart_dir) / "ci"
+    found = sorted(ci.glob("*-values.yaml"))
+    if not installable_only:
+        found += sorted((ci / RENDER_ONLY).glob("*-values.yaml"))
+    return found
+
+
 def chart_profiles(chart: str, root: Path | str = REPO_ROOT,
                    with_examples: bool = True) -> list[tuple[str, Path | None]]:
     """A chart's profiles.
@@ -53,12 +70,12 @@ def chart_profiles(chart: str, root: Path | str = REPO_ROOT,
     Args: chart: directory name under charts/; root: repository root; with_examples: False leaves
         the examples out (their comments are not read).
     Returns: [(profile id, values file or None)]: ("defaults", None), (ci file stem, path) per
-        ``ci/*-values.yaml``, ("example-<stem>", path) per example for this chart; in that order.
+        ci_values file, ("example-<stem>", path) per example for this chart; in that order.
     Raises: OSError or UnicodeDecodeError when an example is unreadable.
     """
     chart_dir = Path(root) / "charts" / chart
     profiles: list[tuple[str, Path | None]] = [("defaults", None)]
-    profiles += [(p.stem, p) for p in sorted((chart_dir / "ci").glob("*-values.yaml"))]
+    profiles += [(p.stem, p) for p in ci_values(chart_dir)]
     if with_examples:
         profiles += [(f"example-{ex.stem}", ex) for ex in examples(root) if chart_of_example(ex) == chart]
     return profiles
