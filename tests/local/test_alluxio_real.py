@@ -14,11 +14,13 @@ import hashlib
 import os
 import random
 import time
+from pathlib import Path
 
 import pytest
 
 import alluxio_pods
 import chart_release
+import dashboards
 from polling import wait_for
 
 ok, reason = alluxio_pods.available()
@@ -169,6 +171,9 @@ def test_prometheus_endpoints_hold_capacity_and_block_metrics(defaults):
     assert "Cluster_CapacityTotal" in master and "Master_TotalPaths" in master, master[:2000]
     worker = defaults.metrics(defaults.pods("worker")[0])
     assert "Worker_CapacityTotal" in worker and "Worker_BlocksCached" in worker, worker[:2000]
+    # Every metric the chart's Grafana dashboard queries is one these daemons expose.
+    dashboard = dashboards.load(Path(__file__).resolve().parents[2] / "charts" / "alluxio" / "files" / "dashboards" / "alluxio.json")
+    assert dashboards.missing(dashboard, [master, worker]) == []
 
 
 def _master_sts(objects):

@@ -17,12 +17,16 @@ import os
 import random
 import re
 import time
+from pathlib import Path
 
 import pytest
 
+import dashboards
 import hdfs_pods
 from hdfs_pods import wait_active
 from polling import wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ok, reason = hdfs_pods.available()
 pytestmark = [pytest.mark.skipif(not ok, reason=reason), pytest.mark.xdist_group("hdfs-ha-real")]
@@ -119,6 +123,14 @@ def test_prometheus_metrics_of_namenode_datanode_journalnode(ha):
     assert re.search(r"^datanode_bytes_written\{", dn, re.M), dn[:2000]
     jn = scrape(ha.pods("journalnode")[0], 8480)
     assert re.search(r"^journal_node_last_written_tx_id\{", jn, re.M), jn[:2000]
+    # The bundled ZooKeeper's PrometheusMetricsProvider (zoo.cfg from the render, port metrics.zookeeperPort).
+    with urllib.request.urlopen(f"http://{ha.pods('zookeeper')[0].ip}:7000/metrics", timeout=10) as resp:
+        zk = resp.read().decode()
+    assert re.search(r"^znode_count ", zk, re.M), zk[:2000]
+    # Every metric and label the chart's Grafana dashboard queries is one these daemons expose.
+    standby = scrape(next(p for p in ha.pods("namenode") if p.name != ha.active_namenode().name), 9870)
+    dashboard = dashboards.load(ROOT / "charts" / "hdfs" / "files" / "dashboards" / "hdfs.json")
+    assert dashboards.missing(dashboard, [nn, standby, dn, jn, zk]) == []
 
 
 def test_failover_when_the_active_namenode_process_is_killed(ha, record_property):

@@ -755,3 +755,13 @@ def test_history_server_event_log_properties_are_the_charts():
               "configOverrides.spark-defaults\\.conf.spark\\.eventLog\\.dir": "file:///tmp"}
     with pytest.raises(helm.RenderError, match="configOverrides.spark-defaults.conf.spark.eventLog.dir: is set by the chart"):
         helm.render(CHART, set_values=values, release=RELEASE, namespace=NAMESPACE)
+
+
+def test_the_metrics_properties_are_the_charts_while_metrics_are_on():
+    key = "configOverrides.spark-defaults\\.conf.spark\\.metrics\\.conf\\.master\\.sink\\.prometheusServlet\\.path"
+    with pytest.raises(helm.RenderError, match=r"spark\.metrics\.conf\.master\.sink\.prometheusServlet\.path: is set by the chart.*metrics\.enabled"):
+        helm.render(CHART, set_values={key: "/elsewhere"}, release=RELEASE, namespace=NAMESPACE)
+    objects = helm.render(CHART, set_values={key: "/elsewhere", "metrics.enabled": "false"}, release=RELEASE, namespace=NAMESPACE)
+    conf = one(objects, "ConfigMap", name=f"{FULL}-config")["data"]["spark-defaults.conf"]
+    assert "spark.metrics.conf.master.sink.prometheusServlet.path /elsewhere" in conf
+    assert "PrometheusServlet" not in conf

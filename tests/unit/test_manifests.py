@@ -1,7 +1,9 @@
 import copy
 
 import pytest
+import yaml
 
+from chartsuite.checks import manifests
 from chartsuite.checks.manifests import (check_containers, check_references, schema_version,
                              supported_versions, validate_objects)
 
@@ -55,13 +57,33 @@ def test_wrong_type_fails_validation():
     assert any("spec.replicas" in p for p in validate_objects([dep], ("1.35",)))
 
 
-def test_removed_api_version_is_flagged_and_crds_are_skipped():
+def test_removed_api_version_is_flagged_and_unknown_custom_resources_are_skipped():
     pdb = {"apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudget", "metadata": {"name": "x"},
            "spec": {"maxUnavailable": 1}}
-    crd_obj = {"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",
-               "metadata": {"name": "x"}, "spec": {}}
-    problems = validate_objects([pdb, crd_obj], ("1.29",))
+    custom = {"apiVersion": "widgets.example.com/v1", "kind": "Widget", "metadata": {"name": "x"}, "spec": {}}
+    problems = validate_objects([pdb, custom], ("1.29",))
     assert len(problems) == 1 and "PodDisruptionBudget/x" in problems[0]
+
+
+def test_a_custom_resource_is_validated_against_its_crd(tmp_path):
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "spec": {"group": "widgets.example.com", "names": {"kind": "Widget", "plural": "widgets"},
+                    "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+                        "type": "object", "properties": {
+                            "apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"},
+                            "spec": {"type": "object", "required": ["size"], "properties": {
+                                "size": {"type": "integer"},
+                                "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True,
+                                          "properties": {"a": {"type": "string"}}}}}}}}}]}}
+    (tmp_path / "widgets.example.com_widgets.yaml").write_text(yaml.safe_dump(crd))
+    validator = manifests.crd_validator("widgets.example.com/v1", "Widget", tmp_path)
+    ok = {"apiVersion": "widgets.example.com/v1", "kind": "Widget", "metadata": {"name": "w"},
+          "spec": {"size": 1, "extra": {"anything": True}}}
+    assert list(validator.iter_errors(ok)) == []
+    bad = {**ok, "spec": {"size": "1", "sise": 2}}
+    messages = sorted(e.message for e in validator.iter_errors(bad))
+    assert messages == ["'1' is not of type 'integer'", "Additional properties are not allowed ('sise' was unexpected)"]
+    assert manifests.crd_validator("widgets.example.com/v2", "Widget", tmp_path) is None
 
 
 def test_service_selecting_nothing_is_flagged():

@@ -325,6 +325,11 @@ labels:
 annotations:
   checksum/config: {{ include (print .context.Template.BasePath "/config/configmap.yaml") .context | sha256sum }}
   checksum/scripts: {{ include (print .context.Template.BasePath "/config/configmap-scripts.yaml") .context | sha256sum }}
+  {{- if has .component (list "master" "worker") }}
+  {{- with (include "common.metrics.podAnnotations" (dict "port" .values.ports.web "path" "/metrics/prometheus/" "context" .context)) }}
+  {{- . | nindent 2 }}
+  {{- end }}
+  {{- end }}
   {{- with .values.podAnnotations }}
   {{- toYaml . | nindent 2 }}
   {{- end }}

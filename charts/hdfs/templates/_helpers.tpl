@@ -184,6 +184,38 @@ The exclude file (decommissioning) is in none: running NameNodes read it on -ref
 {{- end -}}
 
 {{/* Pod template metadata: selector labels + podLabels, the checksums of what the component reads + podAnnotations. */}}
+{{/*
+The Prometheus endpoint of a component's pods (dict port, path, scheme; port 0: none): /prom on the
+web port of the Hadoop daemons (hadoop.prometheus.endpoint.enabled; https with security.tls), /metrics
+of the bundled ZooKeeper's PrometheusMetricsProvider. The ZKFC, in the NameNode pod, serves none.
+Usage: include "hdfs.metrics.endpoint" (dict "component" "namenode" "context" $) | fromYaml
+*/}}
+{{- define "hdfs.metrics.endpoint" -}}
+{{- $ctx := .context -}}
+{{- $tls := $ctx.Values.security.tls.enabled -}}
+{{- $scheme := ternary "https" "http" $tls -}}
+{{- $web := dict "namenode" $ctx.Values.namenode.service.ports "journalnode" $ctx.Values.journalnode.service.ports "datanode" $ctx.Values.datanode.ports -}}
+{{- if hasKey $web .component }}
+port: {{ index (index $web .component) $scheme }}
+portName: {{ $scheme }}
+path: /prom
+scheme: {{ $scheme }}
+{{- else if eq .component "zookeeper" }}
+port: {{ $ctx.Values.metrics.zookeeperPort }}
+portName: metrics
+path: /metrics
+scheme: http
+{{- else }}
+port: 0
+{{- end }}
+{{- end -}}
+
+{{/* ServiceMonitor of a component (common.metrics.serviceMonitor with hdfs.metrics.endpoint). */}}
+{{- define "hdfs.metrics.serviceMonitor" -}}
+{{- $e := include "hdfs.metrics.endpoint" (dict "component" .component "context" .context) | fromYaml -}}
+{{- include "common.metrics.serviceMonitor" (dict "component" .component "port" $e.portName "path" $e.path "scheme" $e.scheme "context" .context) -}}
+{{- end -}}
+
 {{- define "hdfs.pod.metadata" -}}
 {{- $ctx := .context -}}
 labels:
@@ -207,6 +239,10 @@ annotations:
   {{- end }}
   {{- if and (eq .component "namenode") $ctx.Values.rackAwareness.enabled }}
   checksum/topology: {{ include (print $ctx.Template.BasePath "/topology/configmap.yaml") $ctx | sha256sum }}
+  {{- end }}
+  {{- $metrics := include "hdfs.metrics.endpoint" (dict "component" .component "context" $ctx) | fromYaml }}
+  {{- with (include "common.metrics.podAnnotations" (dict "port" $metrics.port "path" $metrics.path "scheme" $metrics.scheme "context" $ctx)) }}
+  {{- . | nindent 2 }}
   {{- end }}
   {{- with .values.podAnnotations }}
   {{- toYaml . | nindent 2 }}

@@ -59,9 +59,7 @@ Decommissioning: {{ join ", " . }}. Once the exclude file reached the NameNodes 
   kubectl -n {{ $ns }} exec {{ $nn }}-0 -c namenode -- hdfs dfsadmin -refreshNodes
 and scale down only after `hdfs dfsadmin -report` shows "Decommission Status : Decommissioned" for each.
 {{- end }}
-{{- if .Values.metrics.enabled }}
-Prometheus metrics: /prom on the web port of every NameNode, JournalNode and DataNode.
-{{- end }}
+{{- include "common.metrics.notes" (dict "what" (printf "/prom on the web port of every NameNode, JournalNode and DataNode%s" (ternary (printf ", /metrics on port %v of the bundled ZooKeeper" .Values.metrics.zookeeperPort) "" (not (not (include "hdfs.zookeeper.bundled" .))))) "context" .) }}
 {{- if .Values.networkPolicy.enabled }}
 NetworkPolicies: on. HDFS clients need the pod label {{ include "common.networkPolicy.clientLabel" . }}: "true"{{ if include "hdfs.zookeeper.bundled" . }}
 (ZooKeeper clients: {{ include "hdfs.zookeeper.clientLabel" . }}: "true"){{ end }}{{ if .Values.networkPolicy.allowExternal }}; allowExternal opens the client ports to every source{{ end }}.

@@ -281,6 +281,27 @@ terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
 {{- end -}}
 
 {{/* Pod template metadata: standard labels + podLabels, config checksum + podAnnotations. */}}
+{{/*
+spark-defaults.conf properties of the metrics (YAML map; empty without metrics.enabled): Spark's
+PrometheusServlet sink (its instance must be named prometheusServlet: MetricsSystem) on every metrics
+system, at /metrics/prometheus, the master's at /metrics/master/prometheus and the applications' at
+/metrics/applications/prometheus on the master's web UI; executor metrics on the driver UI.
+*/}}
+{{- define "spark.metrics.properties" -}}
+{{- if .Values.metrics.enabled }}
+"spark.metrics.conf.*.sink.prometheusServlet.class": org.apache.spark.metrics.sink.PrometheusServlet
+"spark.metrics.conf.*.sink.prometheusServlet.path": /metrics/prometheus
+"spark.metrics.conf.master.sink.prometheusServlet.path": /metrics/master/prometheus
+"spark.metrics.conf.applications.sink.prometheusServlet.path": /metrics/applications/prometheus
+"spark.ui.prometheus.enabled": "true"
+{{- end }}
+{{- end -}}
+
+{{/* The metrics path of a component's web port (master, worker; empty for the others). */}}
+{{- define "spark.metrics.path" -}}
+{{- if eq .component "master" }}/metrics/master/prometheus{{ else if eq .component "worker" }}/metrics/prometheus{{ end -}}
+{{- end -}}
+
 {{- define "spark.pod.metadata" -}}
 labels:
   {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}
@@ -294,6 +315,9 @@ annotations:
   checksum/config: {{ include (print .context.Template.BasePath "/config/configmap.yaml") .context | sha256sum }}
   {{- with .extraChecksum }}
   checksum/component: {{ . }}
+  {{- end }}
+  {{- with (include "spark.metrics.path" (dict "component" .component)) }}
+  {{- include "common.metrics.podAnnotations" (dict "port" $.values.service.ports.http "path" . "context" $.context) | nindent 2 }}
   {{- end }}
   {{- with .values.podAnnotations }}
   {{- toYaml . | nindent 2 }}

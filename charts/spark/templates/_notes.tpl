@@ -29,6 +29,7 @@ their spark-defaults.conf (an in-memory volume, never an env variable of the not
 {{- else }}
 RPC authentication: off (any client reaching the master port can run code on the workers; set auth.enabled=true).
 {{- end }}
+{{- include "common.metrics.notes" (dict "what" "/metrics/master/prometheus on the masters' and /metrics/prometheus on the workers' web ports (Spark's PrometheusServlet), executors' on each driver UI" "context" .) }}
 {{- if .Values.networkPolicy.enabled }}
 NetworkPolicies: on. Drivers outside this chart (spark-submit pods, other notebooks) need the label
   {{ include "common.networkPolicy.clientLabel" . }}: "true"{{ if not .Values.networkPolicy.allowExternal }} (or networkPolicy.extraIngress){{ end }}, and must accept the executors' connections back.

@@ -41,7 +41,8 @@ def _name(obj: dict) -> str:
 def install_problems(objects: Iterable[dict]) -> list[str]:
     """Why ``ct install`` of a render would not get every pod running on one fresh kind node.
 
-    Rules: total requests within CPU_BUDGET and MEMORY_BUDGET (helm test pods excluded, as
+    Rules: no custom resources (a fresh kind cluster has no CRDs: a ServiceMonitor needs
+    prometheus-operator's); total requests within CPU_BUDGET and MEMORY_BUDGET (helm test pods excluded, as
     footprint counts them); every ConfigMap, Secret, PVC and ServiceAccount a pod uses is rendered or
     CLUSTER_PROVIDED; no nodeSelector or required node affinity on labels other than
     KIND_NODE_LABELS; no required pod anti-affinity over hostnames with more than one replica; every
@@ -60,6 +61,9 @@ def install_problems(objects: Iterable[dict]) -> list[str]:
     problems += [f"not self-contained: {line}" for line in check_references(objects, CLUSTER_PROVIDED)]
     services = {(o.get("metadata") or {}).get("name") for o in objects if o.get("kind") == "Service"}
     for obj in objects:
+        group = str(obj.get("apiVersion", "")).rpartition("/")[0]
+        if "." in group and not group.endswith(".k8s.io"):
+            problems.append(f"{_name(obj)}: a custom resource ({obj.get('apiVersion')}): kind has no CRDs")
         spec = obj.get("spec") or {}
         replicas = spec.get("replicas", 1)
         for _meta, pod in pod_specs(obj):

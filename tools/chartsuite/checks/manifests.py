@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 from jsonschema.exceptions import best_match
 from kubernetes_validate import utils
 from referencing import Registry, Resource
 
 from chartsuite.errors import UsageError
 from chartsuite.model.kube import DEFAULT_KUBE_VERSIONS
+from chartsuite.model.paths import TOOLS_BIN_DIR
 from chartsuite.model.yamlio import Loader, load_values
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
@@ -87,6 +88,50 @@ def _is_builtin_group(api_version: str) -> bool:
     return group == "" or "." not in group or group.endswith(".k8s.io")
 
 
+CRD_DIR = TOOLS_BIN_DIR / "crds"  # bin/setup writes CustomResourceDefinitions here (tools/go/README.md)
+
+
+@functools.lru_cache(maxsize=None)
+def crd_validator(api_version: str, kind: str, crd_dir: Path = CRD_DIR):
+    """A validator for a custom resource from its CustomResourceDefinition in crd_dir, or None.
+
+    Args: api_version: ``<group>/<version>``; kind: the resource kind; crd_dir: directory of CRD YAML
+        files (``<group>_<plural>.yaml``, as controller-gen names them).
+    Returns: a Draft 7 validator of the version's ``openAPIV3Schema`` (unknown fields refused where
+        the CRD's structural schema does not preserve them: the API server prunes them silently) with
+        apiVersion, kind and metadata required, or None when no CRD there serves that kind and version.
+    Source: prometheus-operator's CRDs, generated from its API types by controller-gen (bin/setup)."""
+    group, _, version = api_version.rpartition("/")
+    for path in sorted(Path(crd_dir).glob(f"{group}_*.yaml")) if Path(crd_dir).is_dir() else []:
+        crd = yaml.safe_load(path.read_text())
+        if (crd.get("spec") or {}).get("names", {}).get("kind") != kind:
+            continue
+        for served in crd["spec"].get("versions") or []:
+            if served.get("name") == version:
+                schema = _closed(served["schema"]["openAPIV3Schema"])
+                schema.setdefault("required", [])
+                schema["required"] = sorted(set(schema["required"]) | {"apiVersion", "kind", "metadata"})
+                return Draft7Validator(schema)
+    return None
+
+
+def _closed(schema):
+    """A structural schema with ``additionalProperties: false`` wherever properties are listed and
+    unknown fields are not preserved (x-kubernetes-preserve-unknown-fields): a typo in a field name is
+    an error here, as kubectl's strict validation reports it."""
+    if isinstance(schema, dict):
+        out = {k: _closed(v) for k, v in schema.items()}
+        if "properties" in out and "additionalProperties" not in out \
+                and not out.get("x-kubernetes-preserve-unknown-fields"):
+            out["additionalProperties"] = False
+        if "metadata" in out.get("properties", {}) and out["properties"]["metadata"] == {"type": "object", "additionalProperties": False}:
+            out["properties"]["metadata"] = {"type": "object"}
+        return out
+    if isinstance(schema, list):
+        return [_closed(v) for v in schema]
+    return schema
+
+
 def validate_objects(objects: Iterable[dict], kube_versions: Iterable[str] = DEFAULT_KUBE_VERSIONS,
                      strict: bool = True) -> list[str]:
     """Validate objects against the Kubernetes OpenAPI schemas shipped by kubernetes-validate.
@@ -96,14 +141,16 @@ def validate_objects(objects: Iterable[dict], kube_versions: Iterable[str] = DEF
         ``-strict`` schemas, like ``kubectl apply --validate=strict``).
     Returns: one message per error, ``Kind/name [k8s 1.29]: path: message``; an unknown kind of a
         built-in API group (e.g. a removed ``policy/v1beta1``) is an error; kinds of other API
-        groups (CRDs) are skipped. [] when everything is valid.
+        groups are validated against their CustomResourceDefinition when bin/setup put one in CRD_DIR
+        (crd_validator; the message says ``[CRD <apiVersion>]``) and skipped otherwise. [] when
+        everything is valid.
     Raises: ValueError for a version kubernetes-validate does not ship.
     Source: kubernetes-validate (schema files ``v<ver>-local[-strict]/<kind>-<group>-<ver>.json``).
     """
 
     objects = list(objects)
     out: list[str] = []
-    for requested in kube_versions:
+    for index, requested in enumerate(kube_versions):
         version = schema_version(requested)
         schema_dir = f"v{version}-local" + ("-strict" if strict else "")
         label = ".".join(version.split(".")[:2])
@@ -114,17 +161,23 @@ def validate_objects(objects: Iterable[dict], kube_versions: Iterable[str] = DEF
                 continue
             group_ver = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
             validator = _validator(schema_dir, f"{kind.lower()}-{group_ver}.json")
+            where = f"k8s {label}"
             if validator is None:
                 if _is_builtin_group(api_version):
                     out.append(f"{_name(obj)} [k8s {label}]: no {kind} in {api_version} "
                                f"in Kubernetes {label}")
-                continue
+                    continue
+                # A custom resource: one schema whatever the Kubernetes version, checked once.
+                validator = crd_validator(api_version, kind) if index == 0 else None
+                if validator is None:
+                    continue
+                where = f"CRD {api_version}"
             for err in validator.iter_errors(obj):
                 if err.context:
                     err = best_match(err.context) or err
                 path = _fmt_path(err.absolute_path) or "(root)"
                 msg = err.message if len(err.message) <= 300 else err.message[:297] + "..."
-                out.append(f"{_name(obj)} [k8s {label}]: {path}: {msg}")
+                out.append(f"{_name(obj)} [{where}]: {path}: {msg}")
     return out
 
 

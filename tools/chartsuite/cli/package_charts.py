@@ -23,7 +23,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from chartsuite import helm
 from chartsuite.cli import exit_with
 from chartsuite.errors import UsageError
 from chartsuite.model import paths
@@ -34,7 +33,7 @@ DEFAULT_DESTINATION = paths.REPO_ROOT / ".dist" / "charts"
 
 def _charts(names: list[str]) -> list[Path]:
     """Chart directories to release: the named ones, or every chart under charts/ (library too)."""
-    every = [d for d in sorted(paths.CHARTS_DIR.iterdir()) if (d / "Chart.yaml").is_file()]
+    every = pkg.every_chart()
     if not names:
         return every
     by_name = {d.name: d for d in every}
@@ -67,8 +66,8 @@ def run(argv: list[str] | None = None) -> int:
         raise UsageError("--merge-index needs --index-url")
     if args.merge_index and not args.merge_index.is_file():
         raise UsageError(f"--merge-index {args.merge_index}: no such file")
-    if args.push and not args.push.startswith("oci://"):
-        raise UsageError(f"--push {args.push!r}: an OCI registry is named oci://<host>/<namespace>")
+    if args.push:
+        pkg.check_registry(args.push)
 
     charts = _charts(args.chart)
     url = pkg.source_url(args.source_url)
@@ -85,11 +84,8 @@ def run(argv: list[str] | None = None) -> int:
         written = pkg.index(args.destination, args.index_url, args.merge_index)
         print(f"{paths.display_path(written)}: chart repository index for {args.index_url}")
     if args.push:
-        for result in results:
-            try:
-                print(f"pushed {pkg.push(result.archive, args.push, args.plain_http)}")
-            except helm.RenderError as exc:
-                raise UsageError(f"helm push {result.archive.name}: {exc.stderr.strip()}") from None
+        for reference in pkg.push_all(results, args.push, args.plain_http):
+            print(f"pushed {reference}")
     return 0
 
 

@@ -23,7 +23,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from chartsuite import helm
 from chartsuite.cli import exit_with
 from chartsuite.errors import UsageError
 from chartsuite.model import paths
@@ -54,8 +53,8 @@ def run(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    if args.registry and not args.registry.startswith("oci://"):
-        raise UsageError(f"--registry {args.registry!r}: an OCI registry is named oci://<host>/<namespace>")
+    if args.registry:
+        pkg.check_registry(args.registry)
     say = lambda msg: print(f"release-charts: {msg}", file=sys.stderr, flush=True)  # noqa: E731
 
     changes = publish.dirty()
@@ -63,7 +62,7 @@ def run(argv: list[str] | None = None) -> int:
         raise UsageError("uncommitted changes under charts/ (" + "; ".join(c.strip() for c in changes[:3])
                          + "): commit them first, the release tags name the commit")
     tags = publish.remote_tags(args.remote)
-    every = [d for d in sorted(paths.CHARTS_DIR.iterdir()) if (d / "Chart.yaml").is_file()]
+    every = pkg.every_chart()
     todo = [d for d in every if pkg.release_tag(d) not in tags]
     for chart_dir in every:
         if chart_dir not in todo:
@@ -88,11 +87,8 @@ def run(argv: list[str] | None = None) -> int:
         return 0
 
     if args.registry:
-        for result in results:
-            try:
-                print(f"pushed {pkg.push(result.archive, args.registry, args.plain_http)}")
-            except helm.RenderError as exc:
-                raise UsageError(f"helm push {result.archive.name}: {exc.stderr.strip()}") from None
+        for reference in pkg.push_all(results, args.registry, args.plain_http):
+            print(f"pushed {reference}")
     commit = publish.publish_pages([r.archive for r in results], args.remote, args.pages_branch,
                                    args.pages_url, say=say)
     print(f"{args.pages_branch} at {commit[:12]}: index.yaml lists {', '.join(r.tag for r in results)}")

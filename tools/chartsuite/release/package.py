@@ -302,22 +302,51 @@ def index(destination: Path | str, url: str, merge: Path | str | None = None) ->
     return Path(destination) / "index.yaml"
 
 
+def every_chart(charts_dir: Path = paths.CHARTS_DIR) -> list[Path]:
+    """Every chart a release publishes: each directory under charts/ with a Chart.yaml, the library
+    chart included (its package is what other repositories' charts depend on).
+
+    Args: charts_dir: the charts folder.  Returns: sorted list of Path."""
+    return [d for d in sorted(Path(charts_dir).iterdir()) if (d / "Chart.yaml").is_file()]
+
+
+def check_registry(registry: str) -> str:
+    """The registry argument, checked.  Args: registry: ``oci://<host>/<namespace>``.
+    Returns: it, without a trailing slash.  Raises: UsageError for anything else."""
+    if not registry.startswith("oci://"):
+        raise UsageError(f"{registry!r}: an OCI registry is named oci://<host>/<namespace>")
+    return registry.rstrip("/")
+
+
+def push_all(results: list[Packaged], registry: str, plain_http: bool = False) -> list[str]:
+    """push() every packaged chart, in order.
+
+    Args: results: Packaged (their archives); registry, plain_http: as push.
+    Returns: the pushed references.  Raises: UsageError with Helm's message at the first failure."""
+    pushed = []
+    for result in results:
+        try:
+            pushed.append(push(result.archive, registry, plain_http))
+        except helm.RenderError as exc:
+            raise UsageError(f"helm push {result.archive.name}: {exc.stderr.strip()}") from None
+    return pushed
+
+
 def push(archive: Path | str, registry: str, plain_http: bool = False) -> str:
     """``helm push`` an archive to an OCI registry.
 
     Args: archive: a .tgz; registry: ``oci://<host>/<namespace>``; plain_http: no TLS (a loopback
         test registry). Returns: the pushed reference ``<registry>/<chart>:<version>``.
     Raises: UsageError for a registry that is not ``oci://``; helm.RenderError with Helm's message."""
-    if not registry.startswith("oci://"):
-        raise UsageError(f"--push {registry!r}: an OCI registry is named oci://<host>/<namespace>")
-    cmd = [helm.helm_binary(4), "push", str(archive), registry.rstrip("/")]
+    registry = check_registry(registry)
+    cmd = [helm.helm_binary(4), "push", str(archive), registry]
     if plain_http:
         cmd.append("--plain-http")
     helm.run(cmd)
     with tarfile.open(archive, "r:gz") as tar:
         top = next(m for m in tar.getnames() if m.count("/") == 1 and m.endswith("/Chart.yaml"))
         meta = yaml.safe_load(tar.extractfile(top).read())
-    return f"{registry.rstrip('/')}/{meta['name']}:{meta['version']}"
+    return f"{registry}/{meta['name']}:{meta['version']}"
 
 
 def package_charts(chart_dirs: list[Path], destination: Path | str, url: str, say=lambda _msg: None) -> list[Packaged]:

@@ -162,6 +162,7 @@ def schema():
         "fuse": fuse,
         "init": b.closed({"resources": b.resources()}, "Configuration init containers"),
         "serviceAccount": b.service_account(),
+        "metrics": b.metrics("/metrics/prometheus/ on the master and worker web ports (always served by Alluxio)"),
         "networkPolicy": b.network_policy("master and worker RPC and web ports", {"nodeCIDRs": b.cidr_list("With worker.hostNetwork: node CIDRs allowed to reach the master RPC ports (empty: any source)")}, ingress=False),
         "tests": b.closed({
             "enabled": b.boolean("Render the helm test pod"),

@@ -670,6 +670,39 @@ def network_policy(client_ports, extra=None, ingress=True):
     return closed(props, "NetworkPolicies")
 
 
+def metrics(endpoints, extra=None):
+    """The metrics block shared by the charts (see charts/common/templates/_metrics.tpl): enabled,
+    podAnnotations, scrapers, serviceMonitor, dashboards and ``extra`` chart-specific properties.
+
+    Args: endpoints: str naming the endpoints ``enabled`` turns on (used in its description); extra:
+        dict name -> schema or None.
+    Returns: a closed() object dict; scrapers items are k8s() references to
+        io.k8s.api.networking.v1.NetworkPolicyPeer; serviceMonitor.interval and scrapeTimeout are
+        Prometheus durations (prometheus-operator's Duration pattern)."""
+    duration = r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"
+    props = {
+        "enabled": boolean(f"Prometheus metrics: {endpoints}"),
+        "podAnnotations": boolean("prometheus.io/scrape, port, path and scheme annotations on the pods "
+                                  "(for annotation-based scrape configurations)"),
+        "scrapers": array("NetworkPolicyPeer sources allowed to reach the metrics ports (e.g. the "
+                          "Prometheus namespace); empty: only what networkPolicy already admits",
+                          k8s("io.k8s.api.networking.v1.NetworkPolicyPeer")),
+        "serviceMonitor": closed({
+            "enabled": boolean("A prometheus-operator ServiceMonitor per component (needs its CRD)"),
+            "labels": string_map("Extra ServiceMonitor labels (e.g. the release label a Prometheus selects)"),
+            "interval": string("Scrape interval (Prometheus duration)", pattern=duration),
+            "scrapeTimeout": string("Scrape timeout (Prometheus duration, at most the interval)", pattern=duration),
+        }, "prometheus-operator ServiceMonitors"),
+        "dashboards": closed({
+            "enabled": boolean("Grafana dashboards as ConfigMaps (for the Grafana sidecar)"),
+            "labels": string_map("Labels the Grafana sidecar selects dashboards by"),
+            "annotations": string_map("Annotations of the dashboard ConfigMaps (e.g. the sidecar's folder annotation)"),
+        }, "Grafana dashboards"),
+    }
+    props.update(extra or {})
+    return closed(props, "Prometheus metrics and Grafana dashboards")
+
+
 def cidr_list(description):
     """A list of CIDR strings (NetworkPolicy ipBlock.cidr), e.g. 10.0.0.0/16.
 

@@ -187,9 +187,10 @@ def schema():
         }, "Extra properties by configuration file (property: value), written over the chart's"),
         "coreSite": b.moved_properties("configOverrides.core-site.xml"),
         "hdfsSite": b.moved_properties("configOverrides.hdfs-site.xml"),
-        "metrics": b.closed({
-            "enabled": b.boolean("Prometheus metrics at /prom on the NameNode, JournalNode and DataNode web ports (hadoop.prometheus.endpoint.enabled)"),
-        }, "Prometheus metrics"),
+        "metrics": b.metrics("/prom on the NameNode, JournalNode and DataNode web ports "
+                             "(hadoop.prometheus.endpoint.enabled) and the bundled ZooKeeper's metrics provider", {
+            "zookeeperPort": b.port("Port of the bundled ZooKeeper's Prometheus metrics provider (metricsProvider.httpPort)"),
+        }),
         "bootstrap": b.closed({
             "timeoutSeconds": b.integer("Seconds the start scripts wait for peers before failing", 30),
             "retrySeconds": b.integer("Seconds between two checks", 1, 300),

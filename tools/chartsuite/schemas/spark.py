@@ -277,6 +277,9 @@ def schema():
         "worker": worker,
         "zeppelin": zeppelin,
         "rstudio": rstudio,
+        "metrics": b.metrics("Spark's PrometheusServlet (spark-defaults.conf) at /metrics/master/prometheus "
+                             "on the masters' and /metrics/prometheus on the workers' web ports, executor "
+                             "metrics on the drivers' UI (spark.ui.prometheus.enabled)"),
         "historyServer": history_server,
         "serviceAccount": b.service_account(),
         "networkPolicy": b.network_policy("master cluster/http, worker ports, notebook UIs"),
