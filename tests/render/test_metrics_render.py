@@ -120,3 +120,25 @@ def test_metrics_off_renders_no_endpoint_monitor_or_dashboard(chart):
         assert "prometheus.io/scrape" not in workload["spec"]["template"]["metadata"].get("annotations", {})
     text = json.dumps(objects)
     assert "PrometheusMetricsProvider" not in text and "hadoop.prometheus.endpoint.enabled\", \"true" not in text
+
+
+def test_an_https_daemon_is_scraped_over_https_with_the_given_tls_settings():
+    if manifests.crd_validator("monitoring.coreos.com/v1", "ServiceMonitor") is None:
+        pytest.skip("no ServiceMonitor CRD in .tools/crds (bin/setup generates it with controller-gen)")
+    tls = ["--set-json=metrics.serviceMonitor.tlsConfig={\"ca\":{\"secret\":{\"name\":\"hdfs-ca\",\"key\":\"ca.crt\"}}}"]
+    objects = helm.render(ROOT / "charts" / "hdfs", [ROOT / "charts/hdfs/ci/render-only/kerberos-values.yaml"],
+                          set_values=MONITORING, release="m", namespace="obs", extra_args=tls)
+    monitor = next(o for o in objects if o["kind"] == "ServiceMonitor" and o["metadata"]["name"] == "m-hdfs-namenode")
+    assert monitor["spec"]["endpoints"] == [{"port": "https", "path": "/prom", "scheme": "https", "interval": "30s",
+                                             "scrapeTimeout": "10s", "tlsConfig": {"ca": {"secret": {"name": "hdfs-ca", "key": "ca.crt"}}}}]
+    assert manifests.validate_objects([monitor]) == []
+
+
+def test_standby_alluxio_masters_open_their_web_port_for_the_scrapes():
+    def site(values):
+        objects = helm.render(ROOT / "charts" / "alluxio", set_values=values, release="m", namespace="obs")
+        return next(o for o in objects if o["kind"] == "ConfigMap" and "alluxio-site.properties" in o.get("data", {}))["data"]["alluxio-site.properties"]
+    three = {"master.replicaCount": "3"}
+    assert "alluxio.standby.master.web.enabled=true" in site(three)
+    assert "alluxio.standby.master.web.enabled" not in site({**three, "metrics.enabled": "false"})
+    assert "alluxio.standby.master.web.enabled" not in site({})

@@ -6,6 +6,7 @@ packaged umbrella renders the same objects as the working tree. A second run rel
 import contextlib
 import functools
 import http.server
+import io
 import os
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import yaml
 
 from conftest import ROOT
 from chartsuite import helm
+from chartsuite.release import publish
 
 REGISTRY = ROOT / ".tools" / "registry" / "registry"
 pytestmark = pytest.mark.skipif(not REGISTRY.is_file(), reason="the Distribution registry is not built (bin/setup builds it with Go)")
@@ -89,6 +91,21 @@ def without_random(objects):
     return out
 
 
+def rebuild_with_version(archive, version, scratch):
+    """A copy of a packaged chart with another version, as common-<version>.tgz beside scratch."""
+    out = scratch.with_name(f"{archive.name.split('-')[0]}-{version}.tgz")
+    with tarfile.open(archive) as src, tarfile.open(out, "w:gz") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read() if member.isfile() else None
+            if member.name.count("/") == 1 and member.name.endswith("/Chart.yaml"):
+                meta = yaml.safe_load(data)
+                meta["version"] = version
+                data = yaml.safe_dump(meta).encode()
+                member.size = len(data)
+            dst.addfile(member, io.BytesIO(data) if data is not None else None)
+    return out
+
+
 def release(*args):
     return subprocess.run([sys.executable, str(ROOT / "tools" / "release_charts.py"), *args],
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
@@ -109,7 +126,8 @@ def test_release_publishes_every_chart_once_and_users_install_from_both_reposito
     pages = tmp_path / "pages"
     with registry(tmp_path) as host, http_server(pages) as pages_url:
         # --allow-dirty: a developer's checkout may have uncommitted changes; CI runs a clean clone.
-        common = ["--remote", str(remote), "--pages-url", pages_url, "--source-url", "https://github.com/o/r",
+        # The remote as a path relative to the checkout, as `git remote add` would take it.
+        common = ["--remote", os.path.relpath(remote, ROOT), "--pages-url", pages_url, "--source-url", "https://github.com/o/r",
                   "--destination", str(tmp_path / "dist"), "--allow-dirty"]
         started = time.monotonic()
         first = release(*common, "--registry", f"oci://{host}/charts", "--plain-http")
@@ -152,6 +170,16 @@ def test_release_publishes_every_chart_once_and_users_install_from_both_reposito
         assert "nothing to release" in second.stderr
         assert subprocess.run(["git", "ls-remote", str(remote), "refs/heads/gh-pages"], capture_output=True,
                               text=True).stdout == pages_head
+        # A later release adds its archive and index entry; the earlier entries stay as they were.
+        later = tmp_path / "later" / f"common-{versions['common']}-later.tgz"
+        later.parent.mkdir()
+        rebuild_with_version(tmp_path / "dist" / f"common-{versions['common']}.tgz", "99.0.0", later)
+        publish.publish_pages([later.with_name("common-99.0.0.tgz")], str(remote), "gh-pages", pages_url)
+        subprocess.run(["git", "pull", "-q", "origin", "gh-pages"], cwd=pages, check=True)
+        merged = yaml.safe_load((pages / "index.yaml").read_text())
+        assert [e["version"] for e in merged["entries"]["common"]] == ["99.0.0", versions["common"]]
+        assert merged["entries"]["common"][1] == index["entries"]["common"][0]
+        assert merged["entries"]["hdfs"] == index["entries"]["hdfs"]
     sizes = {p.name: p.stat().st_size for p in (tmp_path / "dist").glob("*.tgz")}
     record_property("measured", f"release of {len(CHARTS)} charts (package, inspect, OCI push, gh-pages index, tags): "
                                 f"{seconds:.1f} s; archives " + ", ".join(f"{n} {s / 1024:.0f} KiB" for n, s in sorted(sizes.items())))

@@ -1,5 +1,8 @@
 """What a chart's Grafana dashboards query: the metric names and label matchers of their PromQL, for
-checking them against what the real daemons expose (tests/local) and against the render (tests/render)."""
+checking them against what the real daemons expose (tests/local) and against the render (tests/render).
+The PromQL reading is small on purpose and covers what the dashboards write: selectors with
+double-quoted matchers, functions, aggregations with by/without, range vectors; not single-quoted or
+backquoted strings, __name__ matchers or Grafana variables inside label values."""
 import json
 import re
 from pathlib import Path

@@ -1,6 +1,7 @@
 """The release tooling's pure parts: the CHANGELOG parser (Keep a Changelog 1.1.0 -> Artifact Hub
 change kinds) and the inspection of a packaged chart, run on archives built here with each defect."""
 import io
+import re
 import tarfile
 
 import pytest
@@ -136,6 +137,8 @@ def test_readme_links_leaving_the_chart_point_at_the_release_tag(tmp_path):
 @pytest.mark.parametrize("remote, url", [
     ("git@github.com:owner/repo.git", "https://github.com/owner/repo"),
     ("https://github.com/owner/repo.git", "https://github.com/owner/repo"),
+    ("ssh://git@github.com:22/owner/repo.git", "https://github.com/owner/repo"),
+    ("https://x-access-token:secret@github.com/owner/repo", "https://github.com/owner/repo"),
 ])
 def test_source_url_from_the_origin_remote(tmp_path, remote, url):
     import subprocess
@@ -150,3 +153,14 @@ def test_no_source_url_is_refused_not_invented(tmp_path):
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     with pytest.raises(UsageError, match="pass --source-url"):
         pkg.source_url(None, root=tmp_path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("## 0.2.0 (2026-01-01)\n### Fixed\n- x\n", "CHANGELOG.md:1: heading '## 0.2.0 (2026-01-01)' is neither"),
+    ("## 0.2.0\n### Fixed\n* x\n", "CHANGELOG.md:3: a change item starts with '- '"),
+])
+def test_changelog_lines_it_cannot_place_are_refused_not_dropped(tmp_path, text, message):
+    path = tmp_path / "CHANGELOG.md"
+    path.write_text(text)
+    with pytest.raises(UsageError, match=re.escape(message)):
+        changelog.parse(path)

@@ -67,6 +67,10 @@ spec:
       scheme: {{ .scheme | default "http" }}
       interval: {{ $m.serviceMonitor.interval }}
       scrapeTimeout: {{ $m.serviceMonitor.scrapeTimeout }}
+      {{- with $m.serviceMonitor.tlsConfig }}
+      tlsConfig:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
 {{- end }}
 {{- end -}}
 

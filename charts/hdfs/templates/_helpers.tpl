@@ -183,7 +183,6 @@ The exclude file (decommissioning) is in none: running NameNodes read it on -ref
 {{- join "," (get $scripts .) -}}
 {{- end -}}
 
-{{/* Pod template metadata: selector labels + podLabels, the checksums of what the component reads + podAnnotations. */}}
 {{/*
 The Prometheus endpoint of a component's pods (dict port, path, scheme; port 0: none): /prom on the
 web port of the Hadoop daemons (hadoop.prometheus.endpoint.enabled; https with security.tls), /metrics
@@ -216,6 +215,7 @@ port: 0
 {{- include "common.metrics.serviceMonitor" (dict "component" .component "port" $e.portName "path" $e.path "scheme" $e.scheme "context" .context) -}}
 {{- end -}}
 
+{{/* Pod template metadata: selector labels + podLabels, the checksums of what the component reads + metrics annotations + podAnnotations. */}}
 {{- define "hdfs.pod.metadata" -}}
 {{- $ctx := .context -}}
 labels:

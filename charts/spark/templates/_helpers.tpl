@@ -280,7 +280,6 @@ terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
 {{- include "common.pod.scheduling" (dict "values" .values "component" .component "podAffinity" $locality "context" .context) }}
 {{- end -}}
 
-{{/* Pod template metadata: standard labels + podLabels, config checksum + podAnnotations. */}}
 {{/*
 spark-defaults.conf properties of the metrics (YAML map; empty without metrics.enabled): Spark's
 PrometheusServlet sink (its instance must be named prometheusServlet: MetricsSystem) on every metrics
@@ -302,6 +301,7 @@ system, at /metrics/prometheus, the master's at /metrics/master/prometheus and t
 {{- if eq .component "master" }}/metrics/master/prometheus{{ else if eq .component "worker" }}/metrics/prometheus{{ end -}}
 {{- end -}}
 
+{{/* Pod template metadata: standard labels + podLabels, config checksum + metrics annotations + podAnnotations. */}}
 {{- define "spark.pod.metadata" -}}
 labels:
   {{- include "common.labels.standard" (dict "component" .component "context" .context) | nindent 2 }}

@@ -72,6 +72,8 @@ def run(argv: list[str] | None = None) -> int:
     charts = _charts(args.chart)
     url = pkg.source_url(args.source_url)
     args.destination.mkdir(parents=True, exist_ok=True)
+    for old in args.destination.glob("*.tgz"):  # an index lists what this run packaged, nothing older
+        old.unlink()
     say = lambda msg: print(f"package-charts: {msg}", file=sys.stderr, flush=True)  # noqa: E731
     results = pkg.package_charts(charts, args.destination, url, say)
     for result in results:

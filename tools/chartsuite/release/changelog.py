@@ -59,6 +59,11 @@ def parse(path: Path | str) -> dict[str, list[Change]]:
             if version is None:
                 raise UsageError(f"{where}: section '{section['kind']}' before any '## <version>' heading")
             continue
+        if line.startswith("## ") or line.startswith("### "):
+            raise UsageError(f"{where}: heading {line.strip()!r} is neither '## <version>' (optionally "
+                             f"'## [<version>] - YYYY-MM-DD') nor '### <kind>'")
+        if line.startswith(("* ", "+ ")):
+            raise UsageError(f"{where}: a change item starts with '- ' (Keep a Changelog), not {line[0]!r}")
         if line.startswith("- "):
             if version is None or kind is None:
                 raise UsageError(f"{where}: a change item outside a '## <version>' / '### <kind>' section")

@@ -74,17 +74,18 @@ def source_url(explicit: str | None = None, root: Path = paths.REPO_ROOT) -> str
 
     Args: explicit: a URL given by the caller (``--source-url``; the release workflow passes
         ``${{ github.server_url }}/${{ github.repository }}``); root: the git checkout.
-    Returns: an ``https://`` URL: explicit, else the ``origin`` remote (``git@host:o/r.git`` and
-        ``https://host/o/r.git`` both become ``https://host/o/r``).
+    Returns: an ``https://`` URL: explicit, else the ``origin`` remote (``git@host:o/r.git``,
+        ``ssh://git@host:22/o/r`` and ``https://user:token@host/o/r.git`` all become ``https://host/o/r``).
     Raises: UsageError when neither gives an https URL (charts are not released with a placeholder)."""
     url = explicit
     if not url:
         proc = subprocess.run(["git", "remote", "get-url", "origin"], cwd=root, capture_output=True, text=True)
         url = proc.stdout.strip() if proc.returncode == 0 else ""
-        ssh = re.match(r"^(?:ssh://)?git@([^:/]+)[:/](.+)$", url)
+        ssh = re.match(r"^ssh://(?:[^@/]+@)?([^:/]+)(?::\d+)?/(.+)$", url) or re.match(r"^[^@/]+@([^:/]+):(.+)$", url)
         if ssh:
             url = f"https://{ssh[1]}/{ssh[2]}"
-    url = re.sub(r"\.git$", "", (url or "").rstrip("/"))
+    # No credentials in a published URL (https://user:token@host/... as a CI checkout may have it).
+    url = re.sub(r"^https://[^@/]*@", "https://", re.sub(r"\.git$", "", (url or "").rstrip("/")))
     if not url.startswith("https://"):
         raise UsageError("no repository URL for the charts' home and sources: pass --source-url "
                          "https://<host>/<owner>/<repo> (the checkout has no https or ssh 'origin' remote)")

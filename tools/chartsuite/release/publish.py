@@ -5,7 +5,9 @@ Order, so that a failure leaves nothing half-released: the archives are all pack
 first (chartsuite.release.package), then pushed to the registry, then the repository branch gets them
 and its merged ``index.yaml`` in one commit, and the tags ``<chart>-<version>`` are pushed last. A
 chart is unreleased while the remote has no tag for its version, so a run that failed part-way is
-simply run again. Nothing is written to the local checkout: tags are pushed as ``<commit>:refs/tags/<tag>``.
+simply run again. No branch or tag of the local checkout changes: tags are pushed as
+``<commit>:refs/tags/<tag>``, the repository branch's commit is fetched (objects and FETCH_HEAD only)
+and pushed by its id.
 """
 from __future__ import annotations
 
@@ -47,13 +49,17 @@ def publish_pages(archives: list[Path], remote: str, branch: str, url: str, root
                   say=lambda _msg: None) -> str:
     """Add archives to the chart repository branch and merge them into its index.yaml, in one commit.
 
-    Args: archives: .tgz files; remote: remote name or URL; branch: e.g. "gh-pages" (created as an
-        orphan branch on the first release); url: the URL the branch is served from (index entries
-        point there); root: the checkout; say: progress callable(str).
+    The branch is cloned into a temporary directory and committed there; the commit is fetched into the
+    checkout and pushed from it (the checkout holds the credentials: actions/checkout keeps its token
+    in the checkout's own git configuration, not in a clone). Only the new archives are indexed, merged
+    into the branch's index.yaml, so the earlier entries keep their digests and creation times.
+    Args: archives: .tgz files; remote: remote name, URL or path (a path is taken from the checkout);
+        branch: e.g. "gh-pages" (created as an orphan branch on the first release); url: the URL the
+        branch is served from (index entries point there); root: the checkout; say: progress callable(str).
     Returns: the new commit of the branch (hex str).
     Raises: UsageError for a git failure; helm.RenderError when ``helm repo index`` fails."""
     with tempfile.TemporaryDirectory(prefix="chart-pages-") as tmp:
-        pages = Path(tmp) / "pages"
+        pages, new = Path(tmp) / "pages", Path(tmp) / "new"
         target = remote_url(remote, root)
         if git("ls-remote", "--heads", target, branch, cwd=root).strip():
             git("clone", "--quiet", "--branch", branch, "--single-branch", "--depth", "1", target, str(pages), cwd=root)
@@ -61,18 +67,23 @@ def publish_pages(archives: list[Path], remote: str, branch: str, url: str, root
             say(f"{branch}: not on {remote} yet, starting it")
             pages.mkdir()
             git("init", "--quiet", "--initial-branch", branch, cwd=pages)
+        new.mkdir()
         for archive in archives:
-            shutil.copy2(archive, pages / Path(archive).name)
-        cmd = [helm.helm_binary(4), "repo", "index", str(pages), "--url", url]
+            shutil.copy2(archive, new / Path(archive).name)
+        cmd = [helm.helm_binary(4), "repo", "index", str(new), "--url", url]
         if (pages / "index.yaml").is_file():
             cmd += ["--merge", str(pages / "index.yaml")]
         helm.run(cmd)
+        for item in new.iterdir():
+            shutil.move(str(item), str(pages / item.name))
         git("add", "--all", cwd=pages)
         names = ", ".join(Path(a).name for a in archives)
         git("-c", "user.name=chart release", "-c", "user.email=chart-release@users.noreply.github.com",
             "commit", "--quiet", "-m", f"Release {names}", cwd=pages)
-        git("push", "--quiet", target, f"HEAD:refs/heads/{branch}", cwd=pages)
-        return git("rev-parse", "HEAD", cwd=pages).strip()
+        commit = git("rev-parse", "HEAD", cwd=pages).strip()
+        git("fetch", "--quiet", "--no-tags", str(pages), "HEAD", cwd=root)
+        git("push", "--quiet", remote, f"{commit}:refs/heads/{branch}", cwd=root)
+        return commit
 
 
 def push_tags(tags: list[str], remote: str, root: Path = paths.REPO_ROOT) -> str:

@@ -692,6 +692,8 @@ def metrics(endpoints, extra=None):
             "labels": string_map("Extra ServiceMonitor labels (e.g. the release label a Prometheus selects)"),
             "interval": string("Scrape interval (Prometheus duration)", pattern=duration),
             "scrapeTimeout": string("Scrape timeout (Prometheus duration, at most the interval)", pattern=duration),
+            "tlsConfig": open_object("TLS settings of the scrape (prometheus-operator SafeTLSConfig, checked "
+                                     "against its CRD), for a daemon serving HTTPS"),
         }, "prometheus-operator ServiceMonitors"),
         "dashboards": closed({
             "enabled": boolean("Grafana dashboards as ConfigMaps (for the Grafana sidecar)"),
