@@ -170,7 +170,11 @@ def zookeeper(realm, tmp_path_factory):
     (shim / "zkServer.sh").chmod(0o755)
     ip = realm.cluster.ip(f"{ZK}-0")
     pod = realm.cluster.pod(ZK, 0, map_addresses=False)
-    argv, env = expand_vars(*pod.prepare("zookeeper", edits={"zoo.cfg": lambda t: t + f"clientPortAddress={ip}\n"}))
+    # Debian's ZooKeeper jar here has no Prometheus metrics provider (the image's lib/ has it): its
+    # rendered metricsProvider.* lines are left out.
+    def adapt(text):
+        return re.sub(r"^metricsProvider\..*\n", "", text, flags=re.M) + f"clientPortAddress={ip}\n"
+    argv, env = expand_vars(*pod.prepare("zookeeper", edits={"zoo.cfg": adapt}))
     env["JAVA_TOOL_OPTIONS"] = (f"-Djava.security.krb5.conf={pod.workdir / 'etc' / 'krb5.conf'} "
                                 f"-Djdk.net.hosts.file={realm.hosts}")
     proc = realm.cluster.start("zookeeper", argv, env, extra_path=[shim])
