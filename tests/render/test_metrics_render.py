@@ -133,12 +133,3 @@ def test_an_https_daemon_is_scraped_over_https_with_the_given_tls_settings():
                                              "scrapeTimeout": "10s", "tlsConfig": {"ca": {"secret": {"name": "hdfs-ca", "key": "ca.crt"}}}}]
     assert manifests.validate_objects([monitor]) == []
 
-
-def test_standby_alluxio_masters_open_their_web_port_for_the_scrapes():
-    def site(values):
-        objects = helm.render(ROOT / "charts" / "alluxio", set_values=values, release="m", namespace="obs")
-        return next(o for o in objects if o["kind"] == "ConfigMap" and "alluxio-site.properties" in o.get("data", {}))["data"]["alluxio-site.properties"]
-    three = {"master.replicaCount": "3"}
-    assert "alluxio.standby.master.web.enabled=true" in site(three)
-    assert "alluxio.standby.master.web.enabled" not in site({**three, "metrics.enabled": "false"})
-    assert "alluxio.standby.master.web.enabled" not in site({})

@@ -28,7 +28,7 @@ Web UI (served by the primary master only):
 {{- if gt (int .Values.master.replicaCount) 1 }}
   kubectl -n {{ $ns }} exec {{ $m }}-0 -c master -- alluxio fsadmin report summary | grep PRIMARY
   kubectl -n {{ $ns }} port-forward pod/<that master's pod name> {{ .Values.master.ports.web }}  then open http://127.0.0.1:{{ .Values.master.ports.web }}
-  (the Service svc/{{ $m }} may forward to a standby, whose web port {{ if .Values.metrics.enabled }}shows only its own state{{ else }}is closed{{ end }})
+  (the Service svc/{{ $m }} may forward to a standby, whose web port is closed)
 {{- else }}
   kubectl -n {{ $ns }} port-forward svc/{{ $m }} {{ .Values.master.ports.web }}  then open http://127.0.0.1:{{ .Values.master.ports.web }}
 {{- end }}
