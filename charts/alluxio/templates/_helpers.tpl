@@ -312,6 +312,9 @@ terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
 {{- include "common.pod.scheduling" (dict "values" .values "component" .component "podAffinity" $locality "context" .context) }}
 {{- end -}}
 
+{{/* Path of the Prometheus metrics on a master's or worker's web port (Alluxio's PrometheusMetricsServlet). */}}
+{{- define "alluxio.metrics.path" -}}/metrics/prometheus/{{- end -}}
+
 {{/* Pod template metadata: standard labels + podLabels, config checksums + podAnnotations. */}}
 {{- define "alluxio.pod.metadata" -}}
 labels:
@@ -326,7 +329,7 @@ annotations:
   checksum/config: {{ include (print .context.Template.BasePath "/config/configmap.yaml") .context | sha256sum }}
   checksum/scripts: {{ include (print .context.Template.BasePath "/config/configmap-scripts.yaml") .context | sha256sum }}
   {{- if has .component (list "master" "worker") }}
-  {{- with (include "common.metrics.podAnnotations" (dict "port" .values.ports.web "path" "/metrics/prometheus/" "context" .context)) }}
+  {{- with (include "common.metrics.podAnnotations" (dict "port" .values.ports.web "path" (include "alluxio.metrics.path" .context) "context" .context)) }}
   {{- . | nindent 2 }}
   {{- end }}
   {{- end }}

@@ -53,7 +53,7 @@ worker node, and two workers cannot run on one node.
 FUSE: Alluxio is mounted at {{ .Values.fuse.mountPoint }} on every FUSE node; pods reach it with a hostPath
 volume (mountPropagation: HostToContainer). The FUSE pods run privileged as root.
 {{- end }}
-{{- include "common.metrics.notes" (dict "what" "/metrics/prometheus/ on the web port of every master and worker" "context" .) }}
+{{- include "common.metrics.notes" (dict "what" (printf "%s on the web port of every master and worker" (include "alluxio.metrics.path" .)) "context" .) }}
 {{- if .Values.networkPolicy.enabled }}
 NetworkPolicies: on. Alluxio clients need the pod label {{ include "common.networkPolicy.clientLabel" . }}: "true"{{ if .Values.networkPolicy.allowExternal }} (allowExternal: the client ports accept every source){{ end }}.
 {{- if and (include "alluxio.worker.hostNetwork" .) (not (include "common.networkPolicy.nodeCIDRs" . | fromYamlArray)) }}
