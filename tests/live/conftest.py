@@ -44,10 +44,10 @@ def client_labels_values(tmp_path, labels):
 
 
 def kubectl_binary():
-    """kubectl on PATH, else the one bin/setup put in .tools/kubectl (str), else "kubectl"."""
+    """The kubectl bin/setup put in .tools/kubectl (the test cluster's version), else the one on PATH (str)."""
     import shutil
     local = ROOT / ".tools" / "kubectl" / "kubectl"
-    return shutil.which("kubectl") or (str(local) if local.exists() else "kubectl")
+    return str(local) if local.exists() else (shutil.which("kubectl") or "kubectl")
 
 
 def _kubeconfig(config):

@@ -1,0 +1,3 @@
+module example.com/pause
+
+go 1.25.0
