@@ -18,10 +18,12 @@ import time
 import uuid
 
 import pytest
+import yaml
 from polling import wait_for
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
 from chartsuite import helm as suite_helm
+from chartsuite.cluster.layout import TWIN_NODE_LABEL  # bin/cluster's node label: the images are the twins
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LIVE_DIR = pathlib.Path(__file__).resolve().parent
@@ -90,6 +92,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(marker)
 
 
+
+
+def runs_image_twins(kubeconfig):
+    """Whether the cluster's node runs the image twins (bin/cluster's node label), bool."""
+    run = subprocess.run([kubectl_binary(), "--kubeconfig", kubeconfig, "get", "nodes", "-l", f"{TWIN_NODE_LABEL}=true",
+                          "-o", "name"], capture_output=True, text=True, timeout=60)
+    return run.returncode == 0 and bool(run.stdout.strip())
+
+
+def skip_where_twin_lacks(kube, twin, fact):
+    """On a cluster of image twins (bin/cluster), skip the test when twin ``twin`` (a twins/ folder)
+    does not reproduce ``fact`` (the name of one of its image.yaml facts); the reason quotes what its
+    image.yaml says of it. On a cluster with the real images (kind, bin/kind-test) nothing happens."""
+    if not runs_image_twins(kube.kubeconfig):
+        return
+    spec = yaml.safe_load((ROOT / "twins" / twin / "image.yaml").read_text())
+    entry = next(f for f in spec["facts"] if f["fact"] == fact)
+    pytest.skip(f"the {spec['image']}:{spec['tag']} twin lacks '{fact}': {entry['twin']} (twins/{twin}/image.yaml); "
+                "bin/kind-test runs this with the real image")
+
+
 class Kube:
     """kubectl and helm bound to one kubeconfig and namespace."""
 
@@ -111,10 +134,12 @@ class Kube:
         cmd = [self.helm_bin, "--kubeconfig", self.kubeconfig, "-n", self.namespace, *args]
         return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=timeout)
 
-    def install(self, release, chart, values_files=(), set_values=(), timeout="15m"):
-        """helm upgrade --install --wait (rolls back on failure); raises CalledProcessError with helm's output."""
-        args = ["upgrade", "--install", release, str(ROOT / "charts" / chart), "--wait", "--timeout", timeout,
-                "--rollback-on-failure"]
+    def install(self, release, chart, values_files=(), set_values=(), timeout="15m", wait=True):
+        """helm upgrade --install; with ``wait`` (default) --wait and a rollback on failure. Fails the
+        test with helm's output (and the namespace's events and logs) when helm fails."""
+        args = ["upgrade", "--install", release, str(ROOT / "charts" / chart), "--timeout", timeout]
+        if wait:
+            args += ["--wait", "--rollback-on-failure"]
         for f in values_files:
             args += ["-f", str(f)]
         for s in set_values:

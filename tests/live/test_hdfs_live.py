@@ -23,10 +23,11 @@ def service_states(kube):
         run = kube.exec(pod, "namenode", "hdfs", "haadmin", "-ns", NS_ID, "-getAllServiceState", check=False)
         if run.returncode == 0:
             states = {}
+            # HAAdmin prints "%-50s %-10s" (address, state): split on whitespace, trailing padding included.
             for line in run.stdout.splitlines():
-                host, _, state = line.rpartition(" ")
-                if host:
-                    states[host.split(".")[0].strip()] = state.strip()
+                fields = line.split()
+                if len(fields) == 2:
+                    states[fields[0].split(".")[0]] = fields[1]
             return states
     return {}
 

@@ -30,6 +30,8 @@ ETCD_PEER_PORT = 23800
 FIREWALL_CHAIN = "CHARTSUITE-EGRESS"
 
 PAUSE_IMAGE = "chartsuite.local/pause:1"
+# The node's label saying its images are the image twins (tests/live/conftest.py reads it).
+TWIN_NODE_LABEL = "chartsuite.local/image-twins"
 
 
 @dataclass(frozen=True)
