@@ -3,20 +3,21 @@ back through Alluxio, `helm test`, and HDFS (of the same namespace) as the root 
 files written to HDFS are visible through Alluxio, and files written through Alluxio land in HDFS.
 
 Sized for a one-node kind cluster: 1 master (UFS journal on a 1Gi PVC, formatted once), 2 workers
-with a 256Mi MEM tier. The `alluxio` CLI runs in the master container with its own small heap; the
-master's memory limit leaves room for it."""
+with a 256Mi MEM tier. The `alluxio` CLI runs in a client pod (the `helm test` pod's spec with the
+client label the NetworkPolicies admit), with its own small heap."""
 import json
 import re
 import uuid
 
 import pytest
+import yaml
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
 from conftest import (HDFS_CLIENT_LABELS, HDFS_CONFIGMAP, HDFS_NAMESERVICE, HDFS_RELEASE, client_labels_values,
                       hdfs_put_lines)
 
 RELEASE = "alluxio"  # release name == chart name: objects are "alluxio-master", "alluxio-worker", ...
-MASTER_POD = f"{RELEASE}-master-0"
+CLIENT_POD = "alluxio-client"
 WORKERS = 2
 HDFS_ROOT = "/alluxio"  # hdfs.path: the HDFS directory mounted at the Alluxio root
 SMALL = {
@@ -42,10 +43,28 @@ def small_values(tmp_path):
     return path
 
 
+def start_client_pod(kube):
+    """A client pod as the chart's NetworkPolicies expect clients (label ``alluxio-client: "true"``):
+    the release's `helm test` pod spec (the chart's configuration init container, image, user and
+    mounts) with that label and a command that only waits; the CLI runs in it (alluxio_sh). The
+    masters are not clients: the workers' policy admits no connection from them."""
+    hooks = kube.helm("get", "hooks", RELEASE).stdout
+    pod = next(d for d in yaml.safe_load_all(hooks) if d and d.get("kind") == "Pod")
+    pod["metadata"] = {"name": CLIENT_POD, "labels": {**pod["metadata"].get("labels", {}), "alluxio-client": "true",
+                                                      "app.kubernetes.io/component": "live-client"}}
+    container = pod["spec"]["containers"][0]
+    container["command"] = ["sleep", "infinity"]
+    container["env"] = [e for e in container.get("env", []) if e["name"] != "ALLUXIO_USER_JAVA_OPTS"]
+    container["resources"] = {"requests": {"cpu": "50m", "memory": "512Mi"}, "limits": {"cpu": "1", "memory": "768Mi"}}
+    kube.kubectl("apply", "-f", "-", stdin=json.dumps(pod))
+    kube.kubectl("wait", "--for=condition=Ready", f"pod/{CLIENT_POD}", "--timeout=300s")
+
+
 def install_alluxio(kube, kube_cluster, values_file, set_values=(), extra_values_files=()):
     kube.install(RELEASE, "alluxio", [values_file, *extra_values_files], set_values)
     wait_for_stateful_sets_to_run(kube_cluster.kube_client, [f"{RELEASE}-master", f"{RELEASE}-worker"],
                                   kube.namespace, timeout_sec=600)
+    start_client_pod(kube)
 
     def live_workers():
         report = alluxio_sh(kube, "alluxio fsadmin report summary")
@@ -55,10 +74,11 @@ def install_alluxio(kube, kube_cluster, values_file, set_values=(), extra_values
 
 
 def alluxio_sh(kube, script, stdin=None, user_opts=""):
-    """Run a bash script in the master container, with `alluxio` the CLI (small heap, extra -D options)."""
+    """Run a bash script in the client pod (start_client_pod), with `alluxio` the CLI (small heap,
+    extra -D options)."""
     prelude = ('alluxio() { ALLUXIO_USER_JAVA_OPTS="${ALLUXIO_USER_JAVA_OPTS:-} -Xmx256m ' + user_opts + '" '
                '"${ALLUXIO_HOME:-/opt/alluxio}/bin/alluxio" "$@"; }\n')
-    return kube.kubectl("exec", "-i", MASTER_POD, "-c", "master", "--", "bash", "-c", prelude + script,
+    return kube.kubectl("exec", "-i", CLIENT_POD, "--", "bash", "-c", prelude + script,
                         stdin=stdin or "", check=False)
 
 

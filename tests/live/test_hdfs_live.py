@@ -1,13 +1,16 @@
 """HDFS on a real cluster: readiness, helm test, one active NameNode, failover with the data
 intact (write, delete the active NameNode pod, the standby takes over, the file reads back, a new
-write succeeds), and DataNode scale-up."""
+write succeeds), DataNode scale-up, PVCs kept after uninstall, a rolling restart of the JournalNodes
+and NameNodes under write load, and the NetworkPolicy admitting clients only."""
 import json
+import re
 import time
 
 import pytest
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
-from conftest import HDFS_LAPTOP as LAPTOP, HDFS_NAMESERVICE as NS_ID, HDFS_RELEASE as RELEASE
+from conftest import (HDFS_CLIENT_LABELS, HDFS_CONFIGMAP, HDFS_LAPTOP as LAPTOP, HDFS_NAMESERVICE as NS_ID,
+                      HDFS_RELEASE as RELEASE)
 FAILOVER_BOUND_SECONDS = 180
 
 
@@ -85,3 +88,69 @@ def test_pvcs_survive_uninstall(hdfs):
     hdfs.helm("uninstall", RELEASE, "--wait")
     after = {p["metadata"]["name"] for p in json.loads(hdfs.kubectl("get", "pvc", "-o", "json").stdout)["items"]}
     assert {p["metadata"]["name"] for p in before} <= after
+
+
+def hadoop_pod_spec(kube, script, client=True):
+    """A pod spec running ``script`` (bash) in the chart's Hadoop image as the image's user, with the
+    chart's client configuration (HADOOP_CONF_DIR)."""
+    image = kube.kubectl("get", "statefulset", f"{RELEASE}-namenode", "-o",
+                         "jsonpath={.spec.template.spec.containers[0].image}").stdout
+    return {
+        "automountServiceAccountToken": False,
+        "securityContext": {"runAsUser": 1000, "runAsGroup": 100, "runAsNonRoot": True},
+        "containers": [{
+            "name": "client", "image": image, "command": ["bash", "-c", script],
+            "env": [{"name": "HADOOP_CONF_DIR", "value": "/etc/hadoop/conf"},
+                    {"name": "HADOOP_HEAPSIZE_MAX", "value": "128m"}],
+            "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
+            "volumeMounts": [{"name": "conf", "mountPath": "/etc/hadoop/conf", "readOnly": True}]}],
+        "volumes": [{"name": "conf", "configMap": {"name": HDFS_CONFIGMAP}}],
+    }
+
+
+def test_rolling_update_under_write_load_loses_no_write(hdfs):
+    """`kubectl rollout restart` of the JournalNodes, then of the NameNodes, while a client writes one
+    file after another: the StatefulSets roll one pod at a time (the charts' readiness and
+    minReadySeconds gates), every write the client saw succeed reads back, and the client's retries
+    across the failovers are printed (measured)."""
+    hdfs.wait_until(lambda: active_pod(hdfs), 300, what="one active NameNode")
+    writer = ('set -u; i=0; retries=0; hdfs dfs -mkdir -p /load\n'
+              'while [ ! -e /tmp/stop ]; do i=$((i+1)); echo "file $i" > /tmp/f\n'
+              '  until hdfs dfs -put -f /tmp/f /load/f$i 2>/dev/null; do retries=$((retries+1)); sleep 1; done\n'
+              '  echo "WROTE $i"; done\n'
+              'echo "DONE $i RETRIES $retries"; sleep 3600')
+    manifest = {"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "writer", "labels": HDFS_CLIENT_LABELS},
+                "spec": {"restartPolicy": "Never", **hadoop_pod_spec(hdfs, writer)}}
+    hdfs.kubectl("apply", "-f", "-", stdin=json.dumps(manifest))
+    hdfs.kubectl("wait", "--for=condition=Ready", "pod/writer", "--timeout=300s")
+    hdfs.wait_until(lambda: "WROTE 3" in hdfs.kubectl("logs", "writer").stdout, 300, what="the writer's first files")
+    timings = {}
+    for component in ("journalnode", "namenode"):
+        started = time.monotonic()
+        hdfs.kubectl("rollout", "restart", f"statefulset/{RELEASE}-{component}")
+        hdfs.kubectl("rollout", "status", f"statefulset/{RELEASE}-{component}", "--timeout=1200s", timeout=1300)
+        timings[component] = time.monotonic() - started
+    hdfs.exec("writer", "client", "touch", "/tmp/stop")
+    done = hdfs.wait_until(lambda: re.search(r"DONE (\d+) RETRIES (\d+)", hdfs.kubectl("logs", "writer").stdout),
+                           300, what="the writer to stop")
+    written, retries = int(done.group(1)), int(done.group(2))
+    print(f"measured: rolling restart of 3 JournalNodes {timings['journalnode']:.0f} s, of 2 NameNodes "
+          f"{timings['namenode']:.0f} s; {written} files written meanwhile, {retries} put retries")
+    assert written >= 3
+    listing = hdfs.exec("writer", "client", "hdfs", "dfs", "-cat", "/load/*").stdout.split("\n")
+    assert sorted(line for line in listing if line) == sorted(f"file {i}" for i in range(1, written + 1))
+    assert sorted(service_states(hdfs).values()) == ["active", "standby"]
+
+
+def test_network_policy_admits_clients_and_denies_others(hdfs):
+    """The NameNode's RPC port from a pod with the client label, and from one without: the chart's
+    NetworkPolicy, enforced by the cluster (kube-router on bin/cluster), admits the first only."""
+    probe = (f'if timeout 10 bash -c "</dev/tcp/{RELEASE}-namenode-0.{RELEASE}-namenode-headless/8020"; '
+             'then echo CONNECTED; else echo REFUSED; fi')
+    client_phase, client_log = hdfs.run_pod("labelled", hadoop_pod_spec(hdfs, probe), timeout=300,
+                                            labels=HDFS_CLIENT_LABELS)
+    other_phase, other_log = hdfs.run_pod("unlabelled", hadoop_pod_spec(hdfs, probe), timeout=300)
+    assert client_phase == other_phase == "Succeeded", (client_log, other_log)
+    assert "CONNECTED" in client_log, client_log
+    assert "REFUSED" in other_log, other_log
