@@ -9,8 +9,8 @@ import time
 import pytest
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
-from conftest import (HDFS_CLIENT_LABELS, HDFS_CONFIGMAP, HDFS_LAPTOP as LAPTOP, HDFS_NAMESERVICE as NS_ID,
-                      HDFS_RELEASE as RELEASE)
+from conftest import (HDFS_CLIENT_LABELS, HDFS_CONFIGMAP, HDFS_LAPTOP as LAPTOP, HDFS_LIVE_SETTINGS,
+                      HDFS_NAMESERVICE as NS_ID, HDFS_RELEASE as RELEASE)
 FAILOVER_BOUND_SECONDS = 180
 
 
@@ -69,7 +69,7 @@ def test_failover_keeps_data(hdfs):
 
 
 def test_datanode_scale_up_registers(hdfs, kube_cluster):
-    hdfs.install(RELEASE, "hdfs", [LAPTOP], set_values=["datanode.replicaCount=2"])
+    hdfs.install(RELEASE, "hdfs", [LAPTOP], set_values=[*HDFS_LIVE_SETTINGS, "datanode.replicaCount=2"])
     wait_for_stateful_sets_to_run(kube_cluster.kube_client, [f"{RELEASE}-datanode"], hdfs.namespace, 600)
 
     def live_datanodes():
