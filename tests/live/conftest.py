@@ -217,9 +217,9 @@ def kube_config(pytestconfig):
     return _kubeconfig(pytestconfig)
 
 
-@pytest.fixture
-def kube(pytestconfig, kube_cluster):
-    """A Kube in a fresh namespace (deleted with everything in it after the test)."""
+def _kube_in_fresh_namespace(pytestconfig):
+    """Yield a Kube in a new namespace; afterwards uninstall its releases and delete the namespace
+    (with everything in it)."""
     namespace = f"live-{uuid.uuid4().hex[:8]}"
     k = Kube(_kubeconfig(pytestconfig), namespace)
     subprocess.run([kubectl_binary(), "--kubeconfig", k.kubeconfig, "create", "namespace", namespace], check=True,
@@ -231,13 +231,30 @@ def kube(pytestconfig, kube_cluster):
 
 
 @pytest.fixture
-def hdfs_release(kube, kube_cluster):
-    """HDFS (laptop example, release "hdfs") installed and running in the test's namespace; returns kube."""
+def kube(pytestconfig, kube_cluster):
+    """A Kube in a fresh namespace (deleted with everything in it after the test)."""
+    yield from _kube_in_fresh_namespace(pytestconfig)
+
+
+@pytest.fixture(scope="module")
+def module_kube(pytestconfig, kube_cluster):
+    """A Kube in a fresh namespace shared by the tests of one module (a scenario run in file order)."""
+    yield from _kube_in_fresh_namespace(pytestconfig)
+
+
+def install_hdfs(kube, kube_cluster):
+    """HDFS (laptop example, release "hdfs") installed and running in ``kube``'s namespace; returns kube."""
     kube.install(HDFS_RELEASE, "hdfs", [HDFS_LAPTOP], HDFS_LIVE_SETTINGS)
     wait_for_stateful_sets_to_run(kube_cluster.kube_client,
                                   [f"{HDFS_RELEASE}-{c}" for c in ("namenode", "journalnode", "zookeeper", "datanode")],
                                   kube.namespace, timeout_sec=900)
     return kube
+
+
+@pytest.fixture
+def hdfs_release(kube, kube_cluster):
+    """HDFS installed and running in the test's own namespace (install_hdfs); returns kube."""
+    return install_hdfs(kube, kube_cluster)
 
 
 def hdfs_put_lines(kube, path, lines, timeout=300):

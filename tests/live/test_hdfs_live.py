@@ -10,14 +10,15 @@ import pytest
 from pytest_helm_charts.k8s.stateful_set import wait_for_stateful_sets_to_run
 
 from conftest import (HDFS_CLIENT_LABELS, HDFS_CONFIGMAP, HDFS_LAPTOP as LAPTOP, HDFS_LIVE_SETTINGS,
-                      HDFS_NAMESERVICE as NS_ID, HDFS_RELEASE as RELEASE)
+                      HDFS_NAMESERVICE as NS_ID, HDFS_RELEASE as RELEASE, install_hdfs)
 FAILOVER_BOUND_SECONDS = 180
 
 
-@pytest.fixture
-def hdfs(hdfs_release):
-    """The laptop HDFS installed by conftest's hdfs_release fixture."""
-    return hdfs_release
+@pytest.fixture(scope="module")
+def hdfs(module_kube, kube_cluster):
+    """One laptop HDFS for the whole module (conftest.install_hdfs): the tests below are one scenario,
+    run in file order, each leaving HDFS healthy for the next; uninstalling it comes last."""
+    return install_hdfs(module_kube, kube_cluster)
 
 
 def service_states(kube):
@@ -47,7 +48,7 @@ def test_pods_ready_and_helm_test_passes(hdfs):
     assert sorted(states.values()) == ["active", "standby"], states
 
 
-def test_failover_keeps_data(hdfs):
+def test_failover_keeps_data(hdfs, record_property):
     active = hdfs.wait_until(lambda: active_pod(hdfs), 300, what="one active NameNode")
     client = f"{RELEASE}-namenode-0"
     hdfs.exec(client, "namenode", "bash", "-c", "echo before-failover > /tmp/f && hdfs dfs -mkdir -p /live && "
@@ -57,7 +58,8 @@ def test_failover_keeps_data(hdfs):
     new_active = hdfs.wait_until(lambda: (a := active_pod(hdfs)) and a != active and a,
                                  FAILOVER_BOUND_SECONDS, what="the standby to become active")
     elapsed = time.monotonic() - started
-    print(f"failover: {active} -> {new_active} in {elapsed:.0f}s")
+    record_property("measured", f"failover after deleting the active NameNode pod: {active} -> {new_active} "
+                                f"in {elapsed:.0f} s (polled every 5 s)")
     reader = new_active
     assert hdfs.exec(reader, "namenode", "hdfs", "dfs", "-cat", "/live/before").stdout.strip() == "before-failover"
     hdfs.exec(reader, "namenode", "bash", "-c", "echo after > /tmp/g && hdfs dfs -put -f /tmp/g /live/after")
@@ -82,14 +84,6 @@ def test_datanode_scale_up_registers(hdfs, kube_cluster):
     hdfs.wait_until(lambda: live_datanodes() == 2, 300, what="2 live DataNodes")
 
 
-def test_pvcs_survive_uninstall(hdfs):
-    before = json.loads(hdfs.kubectl("get", "pvc", "-o", "json").stdout)["items"]
-    assert before
-    hdfs.helm("uninstall", RELEASE, "--wait")
-    after = {p["metadata"]["name"] for p in json.loads(hdfs.kubectl("get", "pvc", "-o", "json").stdout)["items"]}
-    assert {p["metadata"]["name"] for p in before} <= after
-
-
 def hadoop_pod_spec(kube, script, client=True):
     """A pod spec running ``script`` (bash) in the chart's Hadoop image as the image's user, with the
     chart's client configuration (HADOOP_CONF_DIR)."""
@@ -108,7 +102,7 @@ def hadoop_pod_spec(kube, script, client=True):
     }
 
 
-def test_rolling_update_under_write_load_loses_no_write(hdfs):
+def test_rolling_update_under_write_load_loses_no_write(hdfs, record_property):
     """`kubectl rollout restart` of the JournalNodes, then of the NameNodes, while a client writes one
     file after another: the StatefulSets roll one pod at a time (the charts' readiness and
     minReadySeconds gates), every write the client saw succeed reads back, and the client's retries
@@ -135,8 +129,8 @@ def test_rolling_update_under_write_load_loses_no_write(hdfs):
     done = hdfs.wait_until(lambda: re.search(r"DONE (\d+) RETRIES (\d+)", hdfs.kubectl("logs", "writer").stdout),
                            300, what="the writer to stop")
     written, retries = int(done.group(1)), int(done.group(2))
-    print(f"measured: rolling restart of 3 JournalNodes {timings['journalnode']:.0f} s, of 2 NameNodes "
-          f"{timings['namenode']:.0f} s; {written} files written meanwhile, {retries} put retries")
+    record_property("measured", f"rolling restart of 3 JournalNodes {timings['journalnode']:.0f} s, of 2 NameNodes "
+                                f"{timings['namenode']:.0f} s; {written} files written meanwhile, {retries} put retries")
     assert written >= 3
     listing = hdfs.exec("writer", "client", "hdfs", "dfs", "-cat", "/load/*").stdout.split("\n")
     assert sorted(line for line in listing if line) == sorted(f"file {i}" for i in range(1, written + 1))
@@ -154,3 +148,12 @@ def test_network_policy_admits_clients_and_denies_others(hdfs):
     assert client_phase == other_phase == "Succeeded", (client_log, other_log)
     assert "CONNECTED" in client_log, client_log
     assert "REFUSED" in other_log, other_log
+
+
+def test_pvcs_survive_uninstall(hdfs):
+    # Last: it uninstalls the module's HDFS.
+    before = json.loads(hdfs.kubectl("get", "pvc", "-o", "json").stdout)["items"]
+    assert before
+    hdfs.helm("uninstall", RELEASE, "--wait")
+    after = {p["metadata"]["name"] for p in json.loads(hdfs.kubectl("get", "pvc", "-o", "json").stdout)["items"]}
+    assert {p["metadata"]["name"] for p in before} <= after

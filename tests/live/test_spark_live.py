@@ -22,7 +22,9 @@ from conftest import (HDFS_CLIENT_LABELS, HDFS_CONFIGMAP, HDFS_NAMESERVICE, ROOT
 
 RELEASE = "spark"  # release name == chart name: objects are "spark-master", "spark-worker", ...
 MINIMAL = ROOT / "charts" / "spark" / "ci" / "minimal-values.yaml"
-SMALL = ["tests.enabled=true", "worker.replicaCount=2"]
+# Small CPU requests (scheduling only; limits unchanged): the live tier runs two test modules at once on
+# a 2-CPU node.
+SMALL = ["tests.enabled=true", "worker.replicaCount=2", "worker.resources.requests.cpu=100m"]
 ZEPPELIN_PASSWORD = "live-zeppelin-password"
 RSTUDIO_PASSWORD = "live-rstudio-password"
 
@@ -107,7 +109,7 @@ def test_job_reads_file_written_to_hdfs(hdfs_release, kube_cluster, tmp_path):
                      "valueFrom": {"secretKeyRef": {"name": f"{RELEASE}-auth", "key": "spark-auth-secret"}}},
                     {"name": "HADOOP_CONF_DIR", "value": "/etc/hadoop/conf"},
                     {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}],
-            "resources": {"requests": {"cpu": "250m", "memory": "1536Mi"},
+            "resources": {"requests": {"cpu": "100m", "memory": "1536Mi"},
                           "limits": {"cpu": "1", "memory": "1536Mi"}},
             "volumeMounts": [{"name": "spark-conf", "mountPath": "/etc/spark/conf-template", "readOnly": True},
                              {"name": "hadoop-conf", "mountPath": "/etc/hadoop/conf", "readOnly": True}],
