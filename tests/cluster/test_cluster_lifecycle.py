@@ -7,6 +7,8 @@ installs; it skips with the reason otherwise. bin/test --live runs it before bri
 for tests/live (two clusters cannot run at once: they share the bridge and the ports)."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from chartsuite.cluster import cluster, layout, machine
@@ -14,11 +16,17 @@ from chartsuite.cluster import cluster, layout, machine
 
 @pytest.fixture(scope="module")
 def runnable():
+    """Skip (or, under bin/test --live, which set CHARTSUITE_LIVE_REQUIRED=1 after bin/cluster check
+    passed, fail) when the cluster cannot run here or one is already up."""
+    required = os.environ.get("CHARTSUITE_LIVE_REQUIRED") == "1"
+    problem = None
     reasons = cluster.missing_requirements()
     if reasons:
-        pytest.skip("the test cluster cannot run here: " + "; ".join(reasons))
-    if machine.State.load(layout.Dirs(layout.DEFAULT_ROOT).state_file) is not None:
-        pytest.skip("a cluster is up (.cluster/state.json): bin/cluster down first; two cannot run at once")
+        problem = "the test cluster cannot run here: " + "; ".join(reasons)
+    elif machine.State.load(layout.Dirs(layout.DEFAULT_ROOT).state_file) is not None:
+        problem = "a cluster is up (.cluster/state.json): bin/cluster down first; two cannot run at once"
+    if problem:
+        (pytest.fail if required else pytest.skip)(problem)
 
 
 def test_up_down_twice_leaves_the_machine_as_it_was(runnable, tmp_path):

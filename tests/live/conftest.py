@@ -89,6 +89,9 @@ def pytest_collection_modifyitems(config, items):
     if not live:
         return
     reason = cluster_unreachable_reason(config)
+    if reason and os.environ.get("CHARTSUITE_LIVE_REQUIRED") == "1":
+        # bin/test --live brought a cluster up for these tests: not reaching it is a failure.
+        raise pytest.UsageError(f"live tests: the cluster bin/test brought up is not reachable: {reason}")
     if reason:
         marker = pytest.mark.skip(reason=f"live tests need a Kubernetes cluster: {reason}")
         for item in live:

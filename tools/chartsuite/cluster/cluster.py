@@ -62,13 +62,15 @@ class Cluster:
     """The cluster rooted at ``dirs`` (default ``.cluster`` in the repository)."""
 
     def __init__(self, root: Path = layout.DEFAULT_ROOT, log=print):
+        """``root``: the cluster's folder (created by ``up``); ``log``: a print-like callable for progress."""
         self.dirs = layout.Dirs(Path(root).resolve())
         self.log = log
 
     # ---- helpers -------------------------------------------------------------------------------------
     def kubectl(self, *args: str, input: str | None = None, check: bool = True,
                 timeout: float = 120) -> subprocess.CompletedProcess:
-        """Run kubectl against the cluster as its admin; raises ClusterError when ``check`` and it fails."""
+        """Run kubectl against the cluster as its admin and return the CompletedProcess (text).
+        Raises ClusterError when ``check`` and it fails, subprocess.TimeoutExpired after ``timeout`` s."""
         done = subprocess.run([kubectl_binary(), f"--kubeconfig={self.dirs.kubeconfig}", *args], input=input,
                               capture_output=True, text=True, timeout=timeout)
         if check and done.returncode != 0:
@@ -122,7 +124,9 @@ class Cluster:
     # ---- images ----------------------------------------------------------------------------------------
     def image_archive(self, twins: list[str]) -> Path:
         """Build (or keep when current) the OCI archive of every cluster image: the pause, CoreDNS,
-        local-path-provisioner and base images and the twins named (those built in .tools/twins)."""
+        local-path-provisioner and base images and the twins named (those built in .tools/twins).
+        Returns the archive's path. Raises subprocess.CalledProcessError when mmdebstrap fails,
+        FileNotFoundError for a twin that is not built."""
         cache = layout.IMAGE_CACHE
         base = images.build_base(cache / "base.tar", log=self.log)
         entries = [
@@ -171,7 +175,19 @@ class Cluster:
             raise ClusterError("this machine cannot run the test cluster:\n  " + "\n  ".join(reasons))
         if machine.State.load(self.dirs.state_file) is not None:
             self.log("cluster: a previous cluster is recorded; taking it down first")
-            self.down()
+            if self.down():
+                raise ClusterError("the previous cluster's changes could not all be undone (bin/cluster down lists "
+                                   "them); fix those first")
+        try:
+            self._up(twins, timeout)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            detail = getattr(exc, "stderr", None) or ""
+            if isinstance(detail, bytes):
+                detail = detail.decode(errors="replace")
+            raise ClusterError(f"{exc}\n{detail}".strip()) from None
+
+    def _up(self, twins: list[str] | None, timeout: float) -> None:
+        """The steps of ``up`` (which maps their errors to ClusterError)."""
         t0 = phase = time.monotonic()
         if twins is None:
             twins = [t for t in images.twin_names() if (images.TWIN_BUILDS / t / ".stamp").is_file()]
@@ -239,8 +255,9 @@ class Cluster:
     # ---- down ----------------------------------------------------------------------------------------------
     def down(self) -> dict:
         """Stop everything ``up`` started and undo its changes; returns the machine differences that
-        remain (empty dict when the machine is as before ``up``). Without a recorded cluster it does
-        nothing and returns {}."""
+        remain ({aspect: (before, now)}; empty when the machine is as before ``up``, and then the record
+        is deleted; otherwise it is kept, so ``down`` can be run again). Without a recorded cluster it
+        does nothing and returns {}. Raises OSError when the record cannot be read."""
         state = machine.State.load(self.dirs.state_file)
         if state is None:
             self.log("cluster: nothing recorded: no cluster to take down")
@@ -254,24 +271,31 @@ class Cluster:
         crictl = str(layout.binary("crictl"))
         if "containerd" in by_name and by_name["containerd"].alive() and Path(crictl).is_file():
             endpoint = f"unix://{socket}"
-            pods = subprocess.run([crictl, "-r", endpoint, "pods", "-q"], capture_output=True, text=True,
-                                  timeout=60).stdout.split()
-            for pod in pods:
-                subprocess.run([crictl, "-r", endpoint, "stopp", pod], capture_output=True, timeout=120)
-                subprocess.run([crictl, "-r", endpoint, "rmp", "-f", pod], capture_output=True, timeout=120)
+            try:
+                pods = subprocess.run([crictl, "-r", endpoint, "pods", "-q"], capture_output=True, text=True,
+                                      timeout=60).stdout.split()
+                for pod in pods:
+                    subprocess.run([crictl, "-r", endpoint, "stopp", pod], capture_output=True, timeout=120)
+                    subprocess.run([crictl, "-r", endpoint, "rmp", "-f", pod], capture_output=True, timeout=120)
+            except subprocess.TimeoutExpired:
+                self.log("cluster: the CRI did not answer in time; the containers are killed through their cgroups")
         for process in reversed(state.processes):
             process.stop()
         for pid in machine.processes_using(str(socket)):
             machine.Process("shim", pid, machine.start_time(pid) or 0).stop(timeout=5)
-        machine.kill_cgroup_tasks()
+        machine.kill_cgroup_tasks(state.before["cgroups"])
         for cleanup in ([str(layout.binary("kube-proxy")), "--cleanup"],
                         [str(layout.binary("kube-router")), "--cleanup-config"]):
             if Path(cleanup[0]).is_file():
-                subprocess.run(cleanup, capture_output=True, timeout=60)
+                try:
+                    subprocess.run(cleanup, capture_output=True, timeout=60)
+                except subprocess.TimeoutExpired:
+                    self.log(f"cluster: {Path(cleanup[0]).name} {cleanup[1]} timed out; the snapshot restore follows")
         remaining = machine.restore(state.before, self.dirs.root, log=self.log)
-        for sub in ("var", "run"):
-            shutil.rmtree(self.dirs.root / sub, ignore_errors=True)
-        self.dirs.state_file.unlink()
+        if not remaining:
+            for sub in ("var", "run"):
+                shutil.rmtree(self.dirs.root / sub, ignore_errors=True)
+            self.dirs.state_file.unlink()
         self.log(f"cluster: down in {time.monotonic() - t0:.1f} s"
                  + ("" if not remaining else f"; NOT restored: {', '.join(sorted(remaining))}"))
         return remaining

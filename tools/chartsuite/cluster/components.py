@@ -1,6 +1,7 @@
 """Each cluster process: its configuration files and its command line.
 
-The settings are those cluster-facts.md found to work on these machines (containerd 1.6 with
+The settings are those seen to work on these machines (the project's notes on running a node here:
+containerd 1.6 with
 ``restrict_oom_score_adj``, kubelet with ``failCgroupV1: false`` and ``cgroupDriver: cgroupfs``,
 kube-proxy in iptables mode without touching the conntrack sysctls, ...); each setting's reason is
 given where it is written. Every address and path comes from ``layout``.
@@ -18,8 +19,7 @@ CNI_BIN = "/usr/lib/cni"  # Debian's containernetworking-plugins
 
 @dataclass(frozen=True)
 class Component:
-    """A process of the cluster: its name (also its log's), its argv and whether it must run before
-    the API server answers (the order of ``COMPONENTS``)."""
+    """A process of the cluster: its name (also its log's) and its argv."""
     name: str
     argv: list[str]
 
@@ -30,7 +30,8 @@ def api_server_url() -> str:
 
 
 def write_configs(dirs: layout.Dirs) -> None:
-    """Write every configuration file and kubeconfig under ``dirs`` (certificates must exist)."""
+    """Write every configuration file and kubeconfig under ``dirs`` (the kubeconfigs name the
+    certificates pki.create writes). Raises OSError when a file cannot be written."""
     etc, var, run = dirs.etc, dirs.var, dirs.run
     for folder in (etc, dirs.cni_conf, var, run, dirs.logs, dirs.local_volumes):
         folder.mkdir(parents=True, exist_ok=True)

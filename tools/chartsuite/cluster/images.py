@@ -11,8 +11,8 @@ Every image is a Debian bookworm base layer plus one layer of its own:
   directory and environment in the image config.
 
 The facts each twin reproduces, with their sources, and those it cannot are in its image.yaml; this
-module only turns them into an image. ``binary_image`` makes an image of one static Go program (the
-pause container, CoreDNS, local-path-provisioner).
+module only turns them into an image. ``binary_layer`` makes the layer of an image of one static Go
+program (the pause container, CoreDNS, local-path-provisioner).
 """
 from __future__ import annotations
 
@@ -169,7 +169,8 @@ def twin_reference(name: str) -> str:
 
 def binary_layer(binary: Path, dest: Path, path_in_image: str) -> Path:
     """Write a layer with one static program at ``path_in_image`` (mode 0755, root-owned), ``/tmp``
-    (1777) and an ``/etc/passwd`` naming root and nobody; returns ``dest``."""
+    (1777) and an ``/etc/passwd`` naming root and nobody; returns ``dest``. Raises OSError when the
+    program cannot be read or the layer written."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_suffix(".partial")
     seen: set[str] = set()
@@ -202,7 +203,8 @@ def import_archive(archive: Path, ctr: str, address: str) -> None:
 
 
 def file_stamp(*files: Path) -> str:
-    """A hash (hex str) of the files' sizes and modification times: cheap staleness for big layers."""
+    """A hash (hex str) of the files' paths, sizes and modification times: cheap staleness for big
+    layers. Raises OSError when a file is missing."""
     digest = hashlib.sha256()
     for f in files:
         st = os.stat(f)

@@ -1,13 +1,15 @@
 """What the cluster changes on the machine, recorded before ``up`` and undone by ``down``.
 
 A ``snapshot()`` reads the machine-wide state a Kubernetes node touches: the sysctls the kubelet,
-kube-proxy and the CNI bridge plugin set (cluster-facts.md: ``vm.overcommit_memory``,
+kube-proxy and the CNI bridge plugin set (seen on these machines: ``vm.overcommit_memory``,
 ``kernel.panic``, ``kernel.panic_on_oops``, ``net.ipv4.ip_forward``, ...), the netfilter rules
 (iptables in both backends, nftables tables, ipsets), network links, network namespaces, mounts, the
 kubelet's cgroups and the fixed paths the programs use whatever their flags say (``/var/log/containers``,
 ``/var/lib/cni``, ``/run/containerd``, ...). ``down`` stops every process it started by PID, then
 compares the machine with the snapshot taken before ``up`` and undoes each difference; the test
-``tests/live/test_cluster_lifecycle.py`` runs up and down twice and compares snapshots.
+``tests/cluster/test_cluster_lifecycle.py`` runs up and down twice and compares snapshots. The
+cluster is meant for a machine of its own (a CI runner): a network link, namespace or netfilter table
+another program creates while the cluster runs is taken for the cluster's and removed too.
 """
 from __future__ import annotations
 
@@ -37,14 +39,20 @@ FIXED_PATHS = ("/var/log/containers", "/var/log/pods", "/var/lib/cni", "/run/con
                "/opt/containerd", "/etc/cni", "/var/lib/kube-router", "/run/kube-router", "/etc/kubernetes",
                "/var/lib/containerd", "/run/netns", "/var/run/netns")
 CGROUP_ROOT = Path("/sys/fs/cgroup")
-CGROUP_NAMES = ("kubepods", "kubepods.slice", "system.slice/containerd.service")
+CGROUP_NAMES = ("kubepods", "kubepods.slice")
 MOUNT_AREAS = ("/run/netns", "/var/run/netns", "/run/containerd", "/var/lib/kubelet", "/var/lib/cni")
 
 
+SBIN_PATH = f"/usr/local/sbin:/usr/sbin:/sbin:{os.environ.get('PATH', '/usr/bin:/bin')}"
+
+
 def _run(*command: str, check: bool = False) -> str:
-    """Run a command and return its stdout ('' when the program is missing or failed and not check)."""
+    """Run a command (found on PATH with the sbin folders first, where Debian puts iptables, nft,
+    ipset) and return its stdout ('' when the program is missing, or failed and not ``check``).
+    Raises subprocess.CalledProcessError when ``check`` and it fails."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=check)
+        done = subprocess.run(command, capture_output=True, text=True, check=check,
+                              env={**os.environ, "PATH": SBIN_PATH})
     except FileNotFoundError:
         return ""
     return done.stdout if done.returncode == 0 or check else ""
@@ -82,10 +90,14 @@ def mounts() -> list[str]:
 
 
 def cgroups() -> list[str]:
-    """Kubernetes' cgroup folders that exist (``<controller>/kubepods`` ...), as paths under /sys/fs/cgroup."""
+    """Kubernetes' cgroup folders that exist, as paths under /sys/fs/cgroup: ``<controller>/kubepods``
+    on cgroup v1 (and the unified hierarchy of a hybrid machine), ``kubepods`` on cgroup v2."""
     found = []
     if not CGROUP_ROOT.is_dir():
         return found
+    for name in CGROUP_NAMES:
+        if (CGROUP_ROOT / name).is_dir():
+            found.append(name)
     for controller in sorted(CGROUP_ROOT.iterdir()):
         for name in CGROUP_NAMES:
             if (controller / name).is_dir():
@@ -99,11 +111,13 @@ def snapshot() -> dict:
         "sysctls": read_sysctls(),
         "iptables": _iptables("iptables-save"),
         "iptables_legacy": _iptables("iptables-legacy-save"),
-        "nft_tables": sorted(_run("nft", "list", "tables").split("\n")) if shutil.which("nft") else [],
+        "ip6tables": _iptables("ip6tables-save"),
+        "ip6tables_legacy": _iptables("ip6tables-legacy-save"),
+        "nft_tables": sorted(_run("nft", "list", "tables").split("\n")),
         "ipsets": sorted(_run("ipset", "list", "-n").split()),
         "links": sorted(line.split(":")[1].strip().split("@")[0]
                         for line in _run("ip", "-o", "link", "show").splitlines()),
-        "netns": sorted(_run("ip", "netns", "list").split("\n")),
+        "netns": sorted(line.split()[0] for line in _run("ip", "netns", "list").splitlines() if line.strip()),
         "mounts": mounts(),
         "cgroups": cgroups(),
         "paths": sorted(p for p in FIXED_PATHS if os.path.lexists(p)),
@@ -153,16 +167,17 @@ class Process:
         return state != "Z"
 
     def stop(self, timeout: float = 20.0) -> None:
-        """SIGTERM, then SIGKILL after ``timeout`` seconds; returns when the process is gone."""
-        if not self.alive():
-            return
-        os.kill(self.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while self.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if self.alive():
-            os.kill(self.pid, signal.SIGKILL)
-            while self.alive():
+        """SIGTERM, then SIGKILL after ``timeout`` seconds; returns when the process is gone (or, for
+        one that does not die within 10 s of SIGKILL, a process stuck in the kernel, gives up)."""
+        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
+            if not self.alive():
+                return
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                return
+            deadline = time.monotonic() + wait
+            while self.alive() and time.monotonic() < deadline:
                 time.sleep(0.1)
 
 
@@ -176,8 +191,10 @@ class State:
     def save(self, path: Path) -> None:
         """Write the state to ``path`` (JSON)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"before": self.before,
-                                    "processes": [vars(p) for p in self.processes]}, indent=1))
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps({"before": self.before, "processes": [vars(p) for p in self.processes]},
+                                      indent=1))
+        os.replace(partial, path)
 
     @classmethod
     def load(cls, path: Path) -> "State | None":
@@ -204,9 +221,10 @@ def processes_using(marker: str) -> list[int]:
     return found
 
 
-def kill_cgroup_tasks() -> None:
-    """SIGKILL every process left in the kubelet's cgroups (containers whose shim is gone)."""
-    for relative in cgroups():
+def kill_cgroup_tasks(before: list[str]) -> None:
+    """SIGKILL every process left in the kubelet's cgroups that were not there before ``up`` (``before``:
+    the snapshot's ``cgroups``): containers whose shim is gone. Another kubelet's cgroups are left alone."""
+    for relative in set(cgroups()) - set(before):
         for procs in (CGROUP_ROOT / relative).rglob("cgroup.procs"):
             try:
                 pids = [int(p) for p in procs.read_text().split()]
@@ -240,7 +258,8 @@ def _remove_cgroup_tree(path: Path) -> None:
 
 def restore(before: dict, cluster_root: Path, log=print) -> dict:
     """Undo every difference between the machine now and ``before`` (a ``snapshot()``), within what a
-    node changes; returns the differences that remain afterwards (empty when all were undone).
+    node changes; returns the differences that remain afterwards (empty when all were undone), as
+    ``differences`` gives them. ``log`` (a print-like callable) gets a line per sysctl it cannot restore.
 
     Order: mounts (deepest first) under the cluster folder and the fixed areas, network namespaces,
     links (the bridge, veths), netfilter (iptables tables restored from the snapshot, new nftables
@@ -255,27 +274,28 @@ def restore(before: dict, cluster_root: Path, log=print) -> dict:
                         key=lambda m: m.count("/"), reverse=True):
         subprocess.run(["umount", "-l", point], capture_output=True)
     for name in set(now["netns"]) - set(before["netns"]):
-        if name:
-            subprocess.run(["ip", "netns", "delete", name.split()[0]], capture_output=True)
+        subprocess.run(["ip", "netns", "delete", name], capture_output=True, env={**os.environ, "PATH": SBIN_PATH})
     for link in set(now["links"]) - set(before["links"]):
-        subprocess.run(["ip", "link", "delete", link], capture_output=True)
-    for save, restore_cmd, key in (("iptables-save", "iptables-restore", "iptables"),
-                                   ("iptables-legacy-save", "iptables-legacy-restore", "iptables_legacy")):
-        if _iptables(save) != before[key] and shutil.which(restore_cmd):
-            current_tables = set(re.findall(r"^\*(\w+)", _iptables(save), re.M))
+        subprocess.run(["ip", "link", "delete", link], capture_output=True, env={**os.environ, "PATH": SBIN_PATH})
+    env = {**os.environ, "PATH": SBIN_PATH}
+    for family in ("iptables", "ip6tables"):
+        for suffix, key in (("", family), ("-legacy", f"{family}_legacy")):
+            binary, save = f"{family}{suffix}", f"{family}{suffix}-save"
+            current = _iptables(save)
+            if current == before[key] or not shutil.which(f"{binary}-restore", path=SBIN_PATH):
+                continue
+            current_tables = set(re.findall(r"^\*(\w+)", current, re.M))
             kept_tables = set(re.findall(r"^\*(\w+)", before[key], re.M))
             if before[key].strip():
-                subprocess.run([restore_cmd], input=before[key] + "\n", text=True, capture_output=True)
-            binary = "iptables" if key == "iptables" else "iptables-legacy"
+                subprocess.run([f"{binary}-restore"], input=before[key] + "\n", text=True, capture_output=True, env=env)
             for table in current_tables - kept_tables:
-                subprocess.run([binary, "-t", table, "-F"], capture_output=True)
-                subprocess.run([binary, "-t", table, "-X"], capture_output=True)
-    if shutil.which("nft"):
-        for table in set(_run("nft", "list", "tables").split("\n")) - set(before["nft_tables"]):
-            if table.strip():
-                subprocess.run(["nft", "delete", *table.split()], capture_output=True)
+                subprocess.run([binary, "-t", table, "-F"], capture_output=True, env=env)
+                subprocess.run([binary, "-t", table, "-X"], capture_output=True, env=env)
+    for table in set(_run("nft", "list", "tables").split("\n")) - set(before["nft_tables"]):
+        if table.strip():
+            subprocess.run(["nft", "delete", *table.split()], capture_output=True, env=env)
     for name in set(_run("ipset", "list", "-n").split()) - set(before["ipsets"]):
-        subprocess.run(["ipset", "destroy", name], capture_output=True)
+        subprocess.run(["ipset", "destroy", name], capture_output=True, env=env)
     for relative in set(cgroups()) - set(before["cgroups"]):
         _remove_cgroup_tree(CGROUP_ROOT / relative)
     for key, value in before["sysctls"].items():

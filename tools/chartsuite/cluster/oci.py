@@ -125,8 +125,12 @@ def write_layout(archive_path: Path, images: list[Image]) -> list[str]:
 def normalise(image: str) -> str:
     """The full name containerd stores for a pod's ``image`` (str -> str), as kubelet's docker
     reference normalisation does: ``apache/hadoop:3.4.1`` -> ``docker.io/apache/hadoop:3.4.1``,
-    ``haproxy:3.2`` -> ``docker.io/library/haproxy:3.2``; a name with a registry host is unchanged."""
+    ``haproxy:3.2`` and ``docker.io/haproxy:3.2`` -> ``docker.io/library/haproxy:3.2``; a name with
+    another registry host is unchanged (containerd's CRI normalises with the same rules,
+    github.com/distribution/reference ParseDockerRef)."""
     first, _, rest = image.partition("/")
+    if first in ("docker.io", "index.docker.io") and rest:
+        return f"docker.io/{rest}" if "/" in rest else f"docker.io/library/{rest}"
     if rest and ("." in first or ":" in first or first == "localhost"):
         return image
     if not rest:
