@@ -15,8 +15,8 @@ import json
 
 from chartsuite.cluster import images, layout
 
-COREDNS_VERSION = "v1.14.7"          # tools/go/coredns/go.mod
-LOCAL_PATH_VERSION = "v0.0.30"       # tools/go/local-path-provisioner/go.mod
+COREDNS_VERSION = layout.module_version("coredns", "github.com/coredns/coredns")
+LOCAL_PATH_VERSION = layout.module_version("local-path-provisioner", "github.com/rancher/local-path-provisioner")
 COREDNS_IMAGE = f"chartsuite.local/coredns:{COREDNS_VERSION}"
 LOCAL_PATH_IMAGE = f"chartsuite.local/local-path-provisioner:{LOCAL_PATH_VERSION}"
 STORAGE_CLASS = "local-path"

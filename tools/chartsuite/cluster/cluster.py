@@ -101,7 +101,7 @@ class Cluster:
     def _start(self, state: machine.State, component: components.Component) -> machine.Process:
         """Start one component in its own session, its output in logs/<name>.log; record it in ``state``."""
         log = (self.dirs.logs / f"{component.name}.log").open("ab")
-        env = dict(os.environ, PATH=f"/usr/sbin:/usr/bin:/sbin:/bin:{os.environ.get('PATH', '')}")
+        env = machine.SBIN_ENV
         child = subprocess.Popen(component.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                  start_new_session=True, env=env, cwd=self.dirs.root)
         log.close()

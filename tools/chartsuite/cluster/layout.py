@@ -14,7 +14,6 @@ from pathlib import Path
 
 from chartsuite.model import paths
 
-KUBERNETES_VERSION = "v1.35.4"   # tools/go/kubernetes/go.mod pins the same release
 CLUSTER_RANGE = "198.18.0.0/15"
 POD_CIDR = "198.18.0.0/24"
 NODE_IP = "198.18.0.1"
@@ -103,3 +102,16 @@ def binary(name: str) -> Path:
     if name in kubernetes:
         return BINARIES / "kubernetes" / name
     return BINARIES / name / name
+
+
+def module_version(program: str, module: str) -> str:
+    """The version of ``module`` that ``tools/go/<program>/go.mod`` requires (e.g. ``v1.14.7``): the one
+    place each built program's version is written. Raises LookupError when go.mod does not require it."""
+    text = (paths.REPO_ROOT / "tools" / "go" / program / "go.mod").read_text()
+    for line in text.splitlines():
+        fields = line.split()
+        if fields[:1] == ["require"]:
+            fields = fields[1:]
+        if len(fields) >= 2 and fields[0] == module:
+            return fields[1]
+    raise LookupError(f"tools/go/{program}/go.mod does not require {module}")

@@ -44,6 +44,7 @@ MOUNT_AREAS = ("/run/netns", "/var/run/netns", "/run/containerd", "/var/lib/kube
 
 
 SBIN_PATH = f"/usr/local/sbin:/usr/sbin:/sbin:{os.environ.get('PATH', '/usr/bin:/bin')}"
+SBIN_ENV = {**os.environ, "PATH": SBIN_PATH}  # the environment every machine-level command runs with
 
 
 def _run(*command: str, check: bool = False) -> str:
@@ -52,7 +53,7 @@ def _run(*command: str, check: bool = False) -> str:
     Raises subprocess.CalledProcessError when ``check`` and it fails."""
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=check,
-                              env={**os.environ, "PATH": SBIN_PATH})
+                              env=SBIN_ENV)
     except FileNotFoundError:
         return ""
     return done.stdout if done.returncode == 0 or check else ""
@@ -274,10 +275,10 @@ def restore(before: dict, cluster_root: Path, log=print) -> dict:
                         key=lambda m: m.count("/"), reverse=True):
         subprocess.run(["umount", "-l", point], capture_output=True)
     for name in set(now["netns"]) - set(before["netns"]):
-        subprocess.run(["ip", "netns", "delete", name], capture_output=True, env={**os.environ, "PATH": SBIN_PATH})
+        subprocess.run(["ip", "netns", "delete", name], capture_output=True, env=SBIN_ENV)
     for link in set(now["links"]) - set(before["links"]):
-        subprocess.run(["ip", "link", "delete", link], capture_output=True, env={**os.environ, "PATH": SBIN_PATH})
-    env = {**os.environ, "PATH": SBIN_PATH}
+        subprocess.run(["ip", "link", "delete", link], capture_output=True, env=SBIN_ENV)
+    env = SBIN_ENV
     for family in ("iptables", "ip6tables"):
         for suffix, key in (("", family), ("-legacy", f"{family}_legacy")):
             binary, save = f"{family}{suffix}", f"{family}{suffix}-save"
